@@ -1,0 +1,268 @@
+"""The database: typed SQLAlchemy 2 models and the shared `db` extension.
+
+Timestamps are stored in UTC (naive columns hold UTC by convention, set through
+`utcnow`); dates the policy reasons about (opened/closed, unit validity) are plain
+calendar dates. Nothing here imports the Flask app.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+# Stable constraint names let Alembic alter tables on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+ROLES = ("inspector", "reviewer", "admin")
+UNIT_LEVELS = ("province", "district", "commune")
+STORE_CLASSES = ("I", "II", "III")
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time as a naive datetime, the way it is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class AdminUnit(db.Model):
+    __tablename__ = "admin_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<AdminUnit {self.code}>"
+
+
+class Store(db.Model):
+    __tablename__ = "store"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(30), index=True)
+    store_class: Mapped[str | None] = mapped_column(String(10))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    chain: Mapped[str] = mapped_column(String(200), default="")
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[AdminUnit] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("role IN ('inspector', 'reviewer', 'admin')", name="role"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses log-in to deactivated users
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class PackagingCategory(db.Model):
+    __tablename__ = "packaging_category"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    eco: Mapped[bool] = mapped_column(Boolean)
+    zones: Mapped[str] = mapped_column(String(100))  # ";"-separated, as in the CSV
+    label_vi: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def zone_list(self) -> list[str]:
+        return [zone for zone in self.zones.split(";") if zone]
+
+
+class EcoLabelType(db.Model):
+    __tablename__ = "eco_label_type"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    counted: Mapped[bool] = mapped_column(Boolean)
+    label_vi: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ComplianceRule(db.Model):
+    """One version of the rule for one phase; edits add a version, never overwrite."""
+
+    __tablename__ = "compliance_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_first_year: Mapped[int] = mapped_column(Integer)
+    phase_last_year: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    target_pct: Mapped[int] = mapped_column(Integer)
+    zones: Mapped[str] = mapped_column(String(100))  # ";"-separated
+    min_eco_share_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __table_args__ = (UniqueConstraint("phase_first_year", "version", name="phase_version"),)
+
+    @property
+    def zone_list(self) -> list[str]:
+        return [zone for zone in self.zones.split(";") if zone]
+
+
+class Survey(db.Model):
+    """One store visit; immutable once stored, except for its review state."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # made by the client
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    visited_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    visited_offset_min: Mapped[int] = mapped_column(Integer, default=420)
+    # Calendar year in Asia/Ho_Chi_Minh, kept so that yearly figures need no
+    # database-specific time-zone functions.
+    visit_year: Mapped[int] = mapped_column(Integer)
+    form_version: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    skus_checked: Mapped[int | None] = mapped_column(Integer)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    review_state: Mapped[str] = mapped_column(String(20), default="received")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    store: Mapped[Store] = relationship()
+    submitted_by: Mapped[User | None] = relationship()
+    packaging: Mapped[list[PackagingLine]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="PackagingLine.id"
+    )
+    eco_labels: Mapped[list[EcoLabelLine]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="EcoLabelLine.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint("source IN ('inspection', 'self_report')", name="source"),
+        CheckConstraint(
+            "review_state IN ('received', 'has_issues', 'approved', 'rejected')",
+            name="review_state",
+        ),
+        Index("ix_survey_year_store", "visit_year", "store_id", "visited_at"),
+    )
+
+
+class PackagingLine(db.Model):
+    __tablename__ = "packaging_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey.id"), index=True)
+    zone: Mapped[str] = mapped_column(String(20))
+    category_code: Mapped[str] = mapped_column(ForeignKey("packaging_category.code"))
+    count: Mapped[int] = mapped_column(Integer)
+
+    survey: Mapped[Survey] = relationship(back_populates="packaging")
+    category: Mapped[PackagingCategory] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("survey_id", "zone", "category_code", name="survey_zone_category"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+
+class EcoLabelLine(db.Model):
+    __tablename__ = "eco_label_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey.id"), index=True)
+    label_code: Mapped[str] = mapped_column(ForeignKey("eco_label_type.code"))
+    product_group: Mapped[str] = mapped_column(String(200), default="")
+    sku_count: Mapped[int] = mapped_column(Integer)
+
+    survey: Mapped[Survey] = relationship(back_populates="eco_labels")
+    label: Mapped[EcoLabelType] = relationship()
+
+    __table_args__ = (CheckConstraint("sku_count >= 0", name="sku_count_not_negative"),)
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when, from what to what: review decisions, rule edits."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(80))
+    from_value: Mapped[str] = mapped_column(String(200), default="")
+    to_value: Mapped[str] = mapped_column(String(200), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""The features of Bao bì xanh, one module each."""

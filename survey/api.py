@@ -1,0 +1,141 @@
+"""The JSON API of contract.md, under /api/v1/. It never answers HTML or redirects."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from pydantic import ValidationError
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
+
+from models import AdminUnit, Store, Survey, db
+from survey import figures, openapi, review, sync
+from survey.auth import role_required
+from survey.errors import json_error
+from survey.extensions import limiter
+from survey.schemas import MAX_BATCH, ReviewIn
+
+bp = Blueprint("api", __name__)
+ALL_ROLES = ("inspector", "reviewer", "admin")
+
+
+def sync_limit_key() -> str:
+    """Limit sync per inspector, not per address: a team may share one phone network."""
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or ""
+
+
+@bp.get("/healthz")
+def healthz():
+    """Say ok once the database answers."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+@bp.get("/api/v1/csrf")
+@role_required(*ALL_ROLES)
+def csrf_token():
+    """Give a long-open page a fresh CSRF token."""
+    return jsonify(csrf_token=generate_csrf())
+
+
+@bp.get("/api/v1/stores")
+@role_required(*ALL_ROLES)
+def stores():
+    """List the stores for the phone's offline registry."""
+    rows = db.session.scalars(select(Store).options(joinedload(Store.unit)).order_by(Store.code))
+    return jsonify(stores=[store_as_dict(store) for store in rows])
+
+
+def store_as_dict(store: Store) -> dict:
+    """Describe a store the way the offline registry keeps it."""
+    return {
+        "code": store.code,
+        "name": store.name,
+        "type": store.type,
+        "class": store.store_class,
+        "unit_code": store.unit.code,
+        "unit_name": store.unit.name,
+        "address": store.address,
+        "lat": store.lat,
+        "lon": store.lon,
+        "opened_on": store.opened_on.isoformat() if store.opened_on else None,
+        "closed_on": store.closed_on.isoformat() if store.closed_on else None,
+    }
+
+
+@bp.post("/api/v1/surveys")
+@role_required("inspector")
+@limiter.limit(lambda: current_app.config["SYNC_RATE_LIMIT"], key_func=sync_limit_key)
+def sync_surveys():
+    """Store a batch of surveys, answering one result per survey, in order."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return json_error(400, "bad_json", "The body must be JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("surveys"), list):
+        return json_error(400, "bad_request", 'The body must be {"surveys": [...]}.')
+    if len(body["surveys"]) > MAX_BATCH:
+        return json_error(413, "too_many_surveys", f"At most {MAX_BATCH} surveys per request.")
+    results = sync.store_batch(body["surveys"], "inspection", current_user._get_current_object())
+    return jsonify(results=results)
+
+
+def find_survey(survey_id: str) -> Survey:
+    """Load a survey by its UUID or answer 404."""
+    try:
+        key = uuid.UUID(survey_id)
+    except ValueError:
+        abort(404)
+    survey = db.session.get(Survey, key)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+@bp.get("/api/v1/surveys/<survey_id>")
+@role_required(*ALL_ROLES)
+def get_survey(survey_id: str):
+    """Show a stored survey to reviewers, admins and the inspector who sent it."""
+    survey = find_survey(survey_id)
+    if current_user.role == "inspector" and survey.submitted_by_id != current_user.id:
+        abort(403)
+    return jsonify(review.survey_as_dict(survey))
+
+
+@bp.post("/api/v1/surveys/<survey_id>/review")
+@role_required("reviewer", "admin")
+def review_survey(survey_id: str):
+    """Set a survey's review state, with an optional comment."""
+    survey = find_survey(survey_id)
+    body = request.get_json(silent=True)
+    if body is None:
+        return json_error(400, "bad_json", "The body must be JSON.")
+    try:
+        decision = ReviewIn.model_validate(body)
+    except ValidationError as error:
+        return json_error(400, "invalid", "; ".join(f"{k}: {v}" for k, v in sync.field_errors(error).items()))
+    review.set_state(survey, decision.state, decision.comment, current_user._get_current_object())
+    return jsonify(review.survey_as_dict(survey))
+
+
+@bp.get("/api/v1/indicators")
+@role_required("reviewer", "admin")
+def indicators():
+    """Compute the indicators of domain.md for one year, optionally for one unit."""
+    year_text = request.args.get("year", "")
+    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2200:
+        return json_error(400, "bad_year", "Give the year as ?year=YYYY.")
+    unit = None
+    if unit_code := request.args.get("unit"):
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
+        if unit is None:
+            return json_error(404, "unknown_unit", "Unknown administrative unit.")
+    return jsonify(figures.year_indicators(int(year_text), unit))
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json():
+    """Describe this API in OpenAPI 3.1."""
+    return jsonify(openapi.document())

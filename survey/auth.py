@@ -1,0 +1,135 @@
+"""Log-in, log-out, roles, the language switch and the home page."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from models import User, db
+from survey.errors import json_error, wants_json
+from survey.extensions import csrf, limiter, login_manager
+from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
+
+bp = Blueprint("auth", __name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+HOME_BY_ROLE = {
+    "inspector": "survey_form.new_survey",
+    "reviewer": "indicator_pages.indicators",
+    "admin": "stores.list_stores",
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+def role_required(*roles: str):
+    """Let only logged-in users with one of these roles through (401, then 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """Keep a ?next= target only when it stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/")
+def home():
+    """Send each user to the page of their role."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Show the log-in form and log the user in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        if user is None or not user.check_password(form.password.data) or not user.active:
+            flash(_("Wrong username or password."), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
+    return render_template("login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out; the form carries a CSRF token so no other site can do it."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language in a cookie and go back."""
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Answer 401 JSON for the API; send people to the log-in page."""
+    if wants_json():
+        return json_error(401)
+    flash(_("Please log in first."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def protect_unsafe_requests():
+    """Check log-in (API only) and then CSRF on every request that changes state."""
+    if request.method in SAFE_METHODS:
+        return None
+    if wants_json() and not current_user.is_authenticated:
+        return json_error(401)
+    csrf.protect()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Wire the log-in manager and the CSRF hook."""
+    login_manager.session_protection = "basic"
+    app.before_request(protect_unsafe_requests)

@@ -1,0 +1,105 @@
+"""The command line of contract.md: `flask --app app <command>`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from models import ROLES, Store, User, db
+from survey import demo, importing
+from survey.vocab import load_vocabularies
+
+
+def fail(message: str) -> None:
+    """Print an error to stderr and exit non-zero."""
+    click.echo(f"Lỗi / Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or upgrade the schema and load the vocabularies (safe to run twice)."""
+    upgrade()
+    load_vocabularies()
+    click.echo("Cơ sở dữ liệu đã sẵn sàng. / Database is ready.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", required=True)
+def create_user_command(username: str, role: str, password: str) -> None:
+    """Create a user, or reset the password and role of an existing one."""
+    username = username.strip()
+    if not username or len(username) > 80:
+        fail("tên đăng nhập phải có 1–80 ký tự / username must be 1–80 characters")
+    if len(password) < 8:
+        fail("mật khẩu phải có ít nhất 8 ký tự / password must be at least 8 characters")
+    user = db.session.scalar(select(User).where(User.username == username))
+    created = user is None
+    if created:
+        user = User(username=username, role=role, active=True)
+        db.session.add(user)
+    user.role = role
+    user.active = True
+    user.set_password(password)
+    db.session.commit()
+    verb = "Đã tạo / Created" if created else "Đã cập nhật / Updated"
+    click.echo(f"{verb}: {username} ({role})")
+
+
+def run_import(kind: str, path: str) -> None:
+    """Import a CSV file of stores or units, all or nothing, and report."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        fail(f"không đọc được tệp / cannot read file: {error}")
+    report = importing.import_csv(kind, data)
+    if report.errors:
+        for error in report.errors:
+            click.echo(f"  dòng / line {error.line}: {error.message}", err=True)
+        fail(f"{len(report.errors)} lỗi, không nhập dòng nào / {len(report.errors)} errors, nothing imported")
+    click.echo(f"Đã nhập / Imported: {report.created} mới / new, {report.updated} cập nhật / updated")
+
+
+@click.command("import-stores")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_stores_command(path: str) -> None:
+    """Upsert stores by code from a CSV file; one bad row imports nothing."""
+    run_import("stores", path)
+
+
+@click.command("import-units")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_units_command(path: str) -> None:
+    """Upsert administrative units by code from a CSV file; one bad row imports nothing."""
+    run_import("units", path)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no stores.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load demo units, stores, users and surveys and print the demo log-ins."""
+    if if_empty and db.session.scalar(select(func.count()).select_from(Store)):
+        demo.print_logins()
+        return
+    load_vocabularies()
+    demo.seed()
+    demo.print_logins()
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (
+        init_db_command,
+        create_user_command,
+        import_stores_command,
+        import_units_command,
+        seed_demo_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,144 @@
+"""Demo data, clearly named as demo: units, stores, users with fresh passwords, surveys.
+
+Seeding is idempotent: units and stores are upserted, demo users get new random
+passwords, and surveys have fixed UUIDs, so a second run adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from models import AdminUnit, Store, User, db
+from survey import sync
+from survey.importing import import_csv
+from survey.vocab import DATA_DIR
+
+DEMO_USERS = (("demo-inspector", "inspector"), ("demo-reviewer", "reviewer"), ("demo-admin", "admin"))
+DEMO_NAMESPACE = uuid.UUID("6f1c1f9e-6a59-4c36-9d0f-5d0a4f0b2d11")
+LOCAL = timezone(timedelta(hours=7))
+
+# code, name, type, class, unit, opened, closed
+DEMO_STORES = (
+    ("DEMO-001", "[Demo] Siêu thị Phố Hiến", "supermarket", "II", "HY-PH", date(2019, 5, 1), None),
+    ("DEMO-002", "[Demo] Trung tâm thương mại Mỹ Hào", "commercial_centre", "III", "HY-MH", date(2021, 3, 15), None),
+    ("DEMO-003", "[Demo] Siêu thị Văn Giang", "supermarket", "III", "HY-VG", None, date(2024, 12, 31)),
+    ("DEMO-004", "[Demo] Cửa hàng tiện lợi Văn Lâm", "convenience_store", None, "HY-VL", None, None),
+    ("DEMO-005", "[Demo] Siêu thị Yên Mỹ", "supermarket", "I", "HY-YM", date(2018, 1, 10), None),
+    ("DEMO-006", "[Demo] Siêu thị Khoái Châu", "supermarket", None, "HY-KC", date(2020, 8, 1), None),
+    ("DEMO-007", "[Demo] Trung tâm thương mại Sơn Nam", "commercial_centre", "II", "HY-SN", date(2025, 9, 1), None),
+    ("DEMO-008", "[Demo] Siêu thị Kim Động", "supermarket", "III", "HY-KD", date(2017, 4, 2), None),
+    ("DEMO-009", "[Demo] Siêu thị Tiên Lữ", "supermarket", None, "HY-TL", date(2022, 6, 1), None),
+    ("DEMO-010", "[Demo] Chợ Ân Thi", "market", None, "HY-AT", None, None),
+    ("DEMO-011", "[Demo] Siêu thị Hồng Châu", "supermarket", "II", "HY-HC", date(2023, 2, 1), None),
+    ("DEMO-012", "[Demo] Siêu thị Tân Hưng", "supermarket", "III", "HY-TH", date(2024, 11, 20), None),
+)
+
+
+def logins_path() -> Path:
+    return Path(current_app.instance_path) / "demo-logins.txt"
+
+
+def seed() -> None:
+    """Load the demo units, stores, users and surveys."""
+    report = import_csv("units", (DATA_DIR / "admin-units.csv").read_bytes())
+    if report.errors:
+        raise click.ClickException(f"demo units: {report.errors[0].message}")
+    seed_stores()
+    users = seed_users()
+    seed_surveys(users["demo-inspector"])
+
+
+def seed_stores() -> None:
+    """Upsert the demo stores."""
+    units = {unit.code: unit for unit in db.session.scalars(select(AdminUnit))}
+    for code, name, kind, klass, unit_code, opened, closed in DEMO_STORES:
+        store = db.session.scalar(select(Store).where(Store.code == code)) or Store(code=code)
+        store.name, store.type, store.store_class, store.unit = name, kind, klass, units[unit_code]
+        store.address, store.opened_on, store.closed_on = f"Địa chỉ mẫu, {units[unit_code].name}", opened, closed
+        db.session.add(store)
+    db.session.commit()
+
+
+def seed_users() -> dict[str, User]:
+    """Create the demo users with new random passwords and note them in instance/."""
+    users, lines = {}, []
+    for username, role in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.username == username)) or User(username=username)
+        password = secrets.token_urlsafe(9)
+        user.role, user.active = role, True
+        user.set_password(password)
+        db.session.add(user)
+        users[username] = user
+        lines.append(f"{role:<10} {username:<16} {password}")
+    db.session.commit()
+    path = logins_path()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return users
+
+
+def demo_packaging(rng: random.Random, year: int, good: bool) -> list[dict]:
+    """Counts that look like a real visit: better stores and later years use fewer PE bags."""
+    pe_bags = 0 if good else rng.randint(1, 12)
+    checkout = [
+        {"zone": "checkout", "category": "PE_BAG", "count": pe_bags},
+        {"zone": "checkout", "category": "PAPER", "count": rng.randint(4, 14)},
+        {"zone": "checkout", "category": "CUSTOMER_OWN", "count": rng.randint(2, 10)},
+        {"zone": "checkout", "category": "CERT_BIO_BAG", "count": rng.randint(0, 8)},
+    ]
+    packed = [
+        {"zone": "store_packed", "category": "NATURAL", "count": rng.randint(2, 10)},
+        {"zone": "store_packed", "category": "PAPER", "count": rng.randint(2, 8)},
+        {"zone": "store_packed", "category": "EPS_FOAM", "count": 0 if good and year >= 2026 else rng.randint(0, 5)},
+        {"zone": "store_packed", "category": "CLING_FILM", "count": 0 if good and year >= 2026 else rng.randint(0, 4)},
+    ]
+    return [line for line in checkout + packed if line["count"] or line["category"] == "PE_BAG"]
+
+
+def seed_surveys(inspector: User) -> None:
+    """One or two visits a year per demo store, through the same path as the phone's."""
+    rng = random.Random(889)
+    payloads = []
+    for code, _name, _kind, _klass, _unit, opened, closed in DEMO_STORES:
+        for year in range(2021, 2027):
+            first_day = max(date(year, 1, 1), opened or date(year, 1, 1))
+            last_day = min(date(year, 11, 30), closed or date(year, 12, 31), date.today() - timedelta(days=1))
+            if first_day > last_day or rng.random() < 0.15:
+                continue  # some stores go unsurveyed in some years, as in the field
+            good = rng.random() < 0.35 + 0.1 * (year - 2021)
+            day = first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
+            visited = datetime(day.year, day.month, day.day, rng.randint(8, 17), 15, tzinfo=LOCAL)
+            payloads.append(
+                {
+                    "id": str(uuid.uuid5(DEMO_NAMESPACE, f"{code}-{year}")),
+                    "store_code": code,
+                    "visited_at": visited.isoformat(),
+                    "form_version": 1,
+                    "packaging": demo_packaging(rng, year, good),
+                    "eco_labels": [
+                        {"label": "VN_ECOLABEL", "product_group": "chất tẩy rửa", "sku_count": rng.randint(0, 6)}
+                    ],
+                    "skus_checked": 120,
+                    "notes": "[Demo] Phiếu mẫu",
+                }
+            )
+    for payload in payloads:
+        sync.store_survey(payload, "inspection", inspector)
+
+
+def print_logins() -> None:
+    """Print the demo log-ins kept in instance/."""
+    path = logins_path()
+    if not path.exists():
+        click.echo("Chưa có tài khoản mẫu: chạy `flask --app app seed-demo`. / No demo log-ins yet.")
+        return
+    click.echo("Tài khoản mẫu / Demo log-ins (vai trò / role, tên / username, mật khẩu / password):")
+    click.echo(path.read_text(encoding="utf-8").rstrip())

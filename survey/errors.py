@@ -1,0 +1,85 @@
+"""One place for errors: JSON under /api/, a page everywhere else."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# Codes a program can rely on; messages are for people and may be translated.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def default_messages() -> dict[int, str]:
+    """Say what each status means, in the user's language."""
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please log in first."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on the server. Nothing you sent was lost; please try again."),
+    }
+
+
+def wants_json() -> bool:
+    """Tell whether this request belongs to the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str | None = None, message: str | None = None) -> Response:
+    """Build the API's error body with the given status."""
+    body = {
+        "error": {
+            "code": code or ERROR_CODES.get(status, "error"),
+            "message": message or default_messages().get(status, ""),
+        }
+    }
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def handle_http_error(error: HTTPException):
+    """Answer an HTTP error as JSON for the API, as a page otherwise."""
+    status = error.code or 500
+    if isinstance(error, CSRFError):
+        message = _("Your session has expired or the form is stale. Reload the page and try again.")
+        if wants_json():
+            return json_error(400, "csrf", message)
+        return render_template("error.html", status=400, message=message), 400
+    if wants_json():
+        return json_error(status)
+    response = error.get_response()
+    page = render_template("error.html", status=status, message=default_messages().get(status, error.description))
+    response.set_data(page)
+    response.mimetype = "text/html"
+    return response
+
+
+def handle_unexpected_error(error: Exception):
+    """Log an unexpected error and answer 500 without leaking details."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

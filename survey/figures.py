@@ -1,0 +1,177 @@
+"""Gather from the database what the policy needs, with portable SQL, and ask it.
+
+The database does the heavy part (one deciding survey per store, zone totals,
+eco-label sums) with window functions and GROUP BY that SQLite and PostgreSQL share;
+`survey.policy` then judges each store and computes every figure, so the rules of
+domain.md live in one place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from models import (
+    AdminUnit,
+    ComplianceRule,
+    EcoLabelLine,
+    EcoLabelType,
+    PackagingCategory,
+    PackagingLine,
+    Store,
+    Survey,
+    db,
+)
+from survey import policy
+
+
+def rule_row_for_year(year: int) -> ComplianceRule:
+    """The rule row in force for a year: the newest version of its phase."""
+    first_year = policy.rule_phase_year(year)
+    row = db.session.scalar(
+        select(ComplianceRule)
+        .where(ComplianceRule.phase_first_year == first_year)
+        .order_by(ComplianceRule.version.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise LookupError(f"no compliance rule for the phase starting {first_year}; run init-db")
+    return row
+
+
+def rule_for_year(year: int) -> policy.Rule:
+    """The rule in force for a year, as the policy module takes it."""
+    row = rule_row_for_year(year)
+    return policy.Rule(version=row.version, zones=tuple(row.zone_list), min_eco_share_pct=row.min_eco_share_pct)
+
+
+def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
+    """The unit and every unit below it in the tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)):
+        children[parent_id].append(unit_id)
+    found, pending = set(), [unit.id]
+    while pending:
+        current = pending.pop()
+        if current not in found:
+            found.add(current)
+            pending.extend(children[current])
+    return found
+
+
+def counted_condition():
+    """SQL for "this survey counts" (see policy.survey_counts)."""
+    return or_(
+        and_(Survey.source == "inspection", Survey.review_state != "rejected"),
+        and_(Survey.source == "self_report", Survey.review_state == "approved"),
+    )
+
+
+def open_in_year_condition(year: int):
+    """SQL for "the store was open at some point in the year"."""
+    return and_(
+        or_(Store.opened_on.is_(None), Store.opened_on <= date(year, 12, 31)),
+        or_(Store.closed_on.is_(None), Store.closed_on >= date(year, 1, 1)),
+    )
+
+
+def store_facts(year: int, unit_ids: set[int] | None = None, source: str | None = None) -> list[policy.StoreFacts]:
+    """Each in-scope store open in the year, with its deciding survey if it has one."""
+    stores_query = (
+        select(Store.id, Store.code, Store.type, Store.opened_on, Store.closed_on, AdminUnit.code.label("unit_code"))
+        .join(AdminUnit, Store.unit_id == AdminUnit.id)
+        .where(Store.type.in_(policy.IN_SCOPE_TYPES), open_in_year_condition(year))
+    )
+    if unit_ids is not None:
+        stores_query = stores_query.where(Store.unit_id.in_(unit_ids))
+    stores = db.session.execute(stores_query).all()
+    deciding = deciding_surveys(year, [row.id for row in stores], source) if stores else {}
+    return [
+        policy.StoreFacts(
+            code=row.code,
+            type=row.type,
+            unit_code=row.unit_code,
+            opened_on=row.opened_on,
+            closed_on=row.closed_on,
+            surveys=(deciding[row.id],) if row.id in deciding else (),
+        )
+        for row in stores
+    ]
+
+
+def deciding_surveys(year: int, store_ids: list[int], source: str | None = None) -> dict[int, policy.SurveyFacts]:
+    """The latest counted survey of the year for each store, with its totals."""
+    conditions = [Survey.visit_year == year, counted_condition(), Survey.store_id.in_(store_ids)]
+    if source is not None:
+        conditions.append(Survey.source == source)
+    order = (Survey.visited_at.desc(), Survey.received_at.desc(), Survey.id.desc())
+    ranked = (
+        select(
+            Survey.id,
+            Survey.store_id,
+            Survey.source,
+            Survey.review_state,
+            Survey.visited_at,
+            Survey.received_at,
+            func.row_number().over(partition_by=Survey.store_id, order_by=order).label("rank"),
+        )
+        .where(*conditions)
+        .cte("ranked")
+    )
+    latest = select(ranked).where(ranked.c.rank == 1).cte("latest")
+    surveys = db.session.execute(select(latest)).all()
+    zones = zone_totals(latest)
+    labels = counted_label_skus(latest)
+    return {
+        row.store_id: policy.SurveyFacts(
+            id=str(row.id),
+            source=row.source,
+            review_state=row.review_state,
+            visited_at=row.visited_at.replace(tzinfo=UTC),
+            received_at=row.received_at.replace(tzinfo=UTC),
+            zones=zones.get(row.id, {}),
+            eco_label_skus=labels.get(row.id, 0),
+        )
+        for row in surveys
+    }
+
+
+def zone_totals(latest) -> dict:
+    """Eco units and all units per zone of each deciding survey."""
+    eco_units = func.sum(case((PackagingCategory.eco.is_(True), PackagingLine.count), else_=0))
+    query = (
+        select(latest.c.id, PackagingLine.zone, eco_units, func.sum(PackagingLine.count))
+        .join(PackagingLine, PackagingLine.survey_id == latest.c.id)
+        .join(PackagingCategory, PackagingCategory.code == PackagingLine.category_code)
+        .group_by(latest.c.id, PackagingLine.zone)
+    )
+    totals: dict = defaultdict(dict)
+    for survey_id, zone, eco, total in db.session.execute(query):
+        totals[survey_id][zone] = policy.ZoneCount(eco=int(eco or 0), total=int(total or 0))
+    return totals
+
+
+def counted_label_skus(latest) -> dict:
+    """Eco-labelled SKUs of counted label types in each deciding survey."""
+    query = (
+        select(latest.c.id, func.sum(EcoLabelLine.sku_count))
+        .join(EcoLabelLine, EcoLabelLine.survey_id == latest.c.id)
+        .join(EcoLabelType, EcoLabelType.code == EcoLabelLine.label_code)
+        .where(EcoLabelType.counted.is_(True))
+        .group_by(latest.c.id)
+    )
+    return {survey_id: int(total or 0) for survey_id, total in db.session.execute(query)}
+
+
+def year_indicators(year: int, unit: AdminUnit | None = None, source: str | None = None) -> dict:
+    """Every indicator of domain.md for a year, for the whole province or one unit."""
+    rule = rule_for_year(year)
+    unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
+    stores = store_facts(year, unit_ids, source)
+    result = policy.indicators(stores, year, rule)
+    names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all())
+    for entry in result["by_unit"]:
+        entry["unit_name"] = names.get(entry["unit_code"], "")
+    return result

@@ -1,0 +1,238 @@
+"""The policy in one place: which surveys count, the compliance rule, every indicator.
+
+Pure functions over plain data (no Flask, no database), so that a reviewer can
+check this file line by line against shared/spec/domain.md. Percentages are exact
+fractions until the very end, then rounded half-up to one decimal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+ZONES = ("checkout", "store_packed")
+STORE_TYPES = ("supermarket", "commercial_centre", "convenience_store", "market")
+IN_SCOPE_TYPES = ("supermarket", "commercial_centre")
+SOURCES = ("inspection", "self_report")
+REVIEW_STATES = ("received", "has_issues", "approved", "rejected")
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Phase:
+    first_year: int
+    last_year: int
+    target_pct: int
+    zones: tuple[str, ...]
+    min_eco_share_pct: Decimal
+
+
+PHASES = (
+    Phase(2021, 2025, 85, ("checkout",), Decimal(100)),
+    Phase(2026, 2030, 100, ("checkout", "store_packed"), Decimal(100)),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    version: int
+    zones: tuple[str, ...]
+    min_eco_share_pct: Decimal
+
+
+@dataclass(frozen=True)
+class ZoneCount:
+    eco: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SurveyFacts:
+    id: str
+    source: str
+    review_state: str
+    visited_at: datetime
+    received_at: datetime
+    zones: Mapping[str, ZoneCount]
+    eco_label_skus: int  # counted label types only
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    code: str
+    type: str
+    unit_code: str
+    opened_on: date | None
+    closed_on: date | None
+    surveys: Sequence[SurveyFacts] = ()
+
+
+@dataclass(frozen=True)
+class StoreYear:
+    """One in-scope store judged for one year."""
+
+    code: str
+    type: str
+    unit_code: str
+    deciding: SurveyFacts | None
+    compliant: bool
+
+
+def phase_for_year(year: int) -> Phase | None:
+    """Return the plan phase that contains the year, if any."""
+    return next((p for p in PHASES if p.first_year <= year <= p.last_year), None)
+
+
+def rule_phase_year(year: int) -> int:
+    """Return the first year of the phase whose rule judges this year (the nearest one outside 2021–2030)."""
+    if year < PHASES[0].first_year:
+        return PHASES[0].first_year
+    if year > PHASES[-1].last_year:
+        return PHASES[-1].first_year
+    phase = phase_for_year(year)
+    assert phase is not None
+    return phase.first_year
+
+
+def target_pct_for_year(year: int) -> int | None:
+    """Return the target share of compliant stores, or None outside 2021–2030."""
+    phase = phase_for_year(year)
+    return phase.target_pct if phase else None
+
+
+def survey_year(visited_at: datetime) -> int:
+    """Return the calendar year of a visit in Asia/Ho_Chi_Minh."""
+    return visited_at.astimezone(LOCAL_TZ).year
+
+
+def survey_counts(source: str, review_state: str) -> bool:
+    """Tell whether a survey counts: inspections unless rejected, self-reports once approved."""
+    if source == "self_report":
+        return review_state == "approved"
+    return review_state != "rejected"
+
+
+def store_open_in_year(opened_on: date | None, closed_on: date | None, year: int) -> bool:
+    """Tell whether a store was open at some point of the year."""
+    opened_late = opened_on is not None and opened_on > date(year, 12, 31)
+    closed_early = closed_on is not None and closed_on < date(year, 1, 1)
+    return not (opened_late or closed_early)
+
+
+def store_in_scope(store_type: str, opened_on: date | None, closed_on: date | None, year: int) -> bool:
+    """Tell whether a store counts towards the target in a year."""
+    return store_type in IN_SCOPE_TYPES and store_open_in_year(opened_on, closed_on, year)
+
+
+def deciding_survey(surveys: Iterable[SurveyFacts], year: int) -> SurveyFacts | None:
+    """Return the latest counted survey of the year (by visit, then receipt, then id)."""
+    candidates = [s for s in surveys if survey_counts(s.source, s.review_state) and survey_year(s.visited_at) == year]
+    return max(candidates, key=lambda s: (s.visited_at, s.received_at, s.id), default=None)
+
+
+def zone_eco_share(count: ZoneCount) -> Fraction | None:
+    """Return eco units over all units in a zone, or None when nothing was counted."""
+    return Fraction(count.eco, count.total) if count.total else None
+
+
+def overall_eco_share(zones: Mapping[str, ZoneCount]) -> Fraction | None:
+    """Return all eco units over all units, pooled across zones."""
+    total = sum(count.total for count in zones.values())
+    return Fraction(sum(count.eco for count in zones.values()), total) if total else None
+
+
+def is_compliant(zones: Mapping[str, ZoneCount], rule: Rule) -> bool:
+    """Tell whether every zone the rule names reaches its minimum eco share (empty zones pass)."""
+    minimum = Fraction(rule.min_eco_share_pct) / 100
+    for zone in rule.zones:
+        share = zone_eco_share(zones.get(zone, ZoneCount(0, 0)))
+        if share is not None and share < minimum:
+            return False
+    return True
+
+
+def round_half_up(value: Fraction | Decimal, places: int = 1) -> float:
+    """Round exactly, halves away from zero (80.25 → 80.3), and return a float."""
+    scaled = Fraction(value) * 10**places
+    rounded = math.floor(abs(scaled) + Fraction(1, 2))
+    return float(Decimal(-rounded if scaled < 0 else rounded).scaleb(-places))
+
+
+def exact_pct(numerator: int, denominator: int) -> Fraction | None:
+    """Return 100·n/d exactly, or None on a zero denominator."""
+    return Fraction(100 * numerator, denominator) if denominator else None
+
+
+def percentage(numerator: int, denominator: int) -> float | None:
+    """Return 100·n/d rounded half-up to one decimal, or None on a zero denominator."""
+    exact = exact_pct(numerator, denominator)
+    return None if exact is None else round_half_up(exact)
+
+
+def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
+    """Compute every indicator of domain.md over judged stores."""
+    rows = list(rows)
+    surveyed = [row for row in rows if row.deciding is not None]
+    n, s = len(rows), len(surveyed)
+    c = sum(1 for row in surveyed if row.compliant)
+    exact = exact_pct(c, n)
+    shares = [share for row in surveyed if (share := overall_eco_share(row.deciding.zones)) is not None]
+    return {
+        "stores_in_scope": n,
+        "stores_surveyed": s,
+        "stores_compliant": c,
+        "compliance_pct": percentage(c, n),
+        "compliance_pct_of_surveyed": percentage(c, s),
+        "coverage_pct": percentage(s, n),
+        "target_pct": target_pct,
+        "target_met": None if exact is None or target_pct is None else exact >= target_pct,
+        "stores_needed": None if target_pct is None else max(0, math.ceil(Fraction(target_pct * n, 100)) - c),
+        "eco_share_avg": round_half_up(100 * sum(shares) / len(shares)) if shares else None,
+        "eco_label_skus": sum(row.deciding.eco_label_skus for row in surveyed),
+        "stores_with_eco_label": sum(1 for row in surveyed if row.deciding.eco_label_skus >= 1),
+    }
+
+
+def judge_stores(stores: Iterable[StoreFacts], year: int, rule: Rule) -> list[StoreYear]:
+    """Keep the stores in scope for the year and judge each by its deciding survey."""
+    judged = []
+    for store in stores:
+        if not store_in_scope(store.type, store.opened_on, store.closed_on, year):
+            continue
+        deciding = deciding_survey(store.surveys, year)
+        compliant = deciding is not None and is_compliant(deciding.zones, rule)
+        judged.append(StoreYear(store.code, store.type, store.unit_code, deciding, compliant))
+    return judged
+
+
+def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:
+    """Compute the headline figures and their breakdowns by unit and by type."""
+    target = target_pct_for_year(year)
+    by_unit = {}
+    for row in rows:
+        by_unit.setdefault(row.unit_code, []).append(row)
+    return {
+        "year": year,
+        "rule": {
+            "version": rule.version,
+            "zones": list(rule.zones),
+            "min_eco_share_pct": float(rule.min_eco_share_pct),
+        },
+        **summarise(rows, target),
+        "by_unit": [{"unit_code": code, **summarise(by_unit[code], target)} for code in sorted(by_unit)],
+        "by_type": [
+            {"type": kind, **summarise([r for r in rows if r.type == kind], target)}
+            for kind in IN_SCOPE_TYPES
+            if any(r.type == kind for r in rows)
+        ],
+    }
+
+
+def indicators(stores: Iterable[StoreFacts], year: int, rule: Rule) -> dict:
+    """Compute every indicator for a year from stores and their surveys."""
+    return indicators_from_rows(judge_stores(stores, year, rule), year, rule)

@@ -1,0 +1,59 @@
+"""Review decisions on stored surveys, each one written to the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta, timezone
+
+from models import AuditEntry, Survey, User, db
+
+
+def visited_at_iso(survey: Survey) -> str:
+    """Give the visit time back with the offset the phone sent it with."""
+    offset = timezone(timedelta(minutes=survey.visited_offset_min))
+    return survey.visited_at.replace(tzinfo=UTC).astimezone(offset).isoformat()
+
+
+def utc_iso(moment) -> str:
+    """Write a stored naive UTC time as ISO 8601 with its offset."""
+    return moment.replace(tzinfo=UTC).isoformat()
+
+
+def survey_as_dict(survey: Survey) -> dict:
+    """Describe a survey as stored, in the shape the phone sent plus the server's fields."""
+    location = None
+    if survey.lat is not None and survey.lon is not None:
+        location = {"lat": survey.lat, "lon": survey.lon, "accuracy_m": survey.accuracy_m}
+    return {
+        "id": str(survey.id),
+        "store_code": survey.store.code,
+        "visited_at": visited_at_iso(survey),
+        "form_version": survey.form_version,
+        "packaging": [{"zone": p.zone, "category": p.category_code, "count": p.count} for p in survey.packaging],
+        "eco_labels": [
+            {"label": e.label_code, "product_group": e.product_group, "sku_count": e.sku_count}
+            for e in survey.eco_labels
+        ],
+        "skus_checked": survey.skus_checked,
+        "notes": survey.notes,
+        "location": location,
+        "source": survey.source,
+        "review_state": survey.review_state,
+        "submitted_by": survey.submitted_by.username if survey.submitted_by else None,
+        "received_at": utc_iso(survey.received_at),
+    }
+
+
+def set_state(survey: Survey, state: str, comment: str, reviewer: User) -> None:
+    """Move a survey to a review state and record who did it, from what, and why."""
+    db.session.add(
+        AuditEntry(
+            actor=reviewer,
+            action="review",
+            target=f"survey:{survey.id}",
+            from_value=survey.review_state,
+            to_value=state,
+            comment=comment,
+        )
+    )
+    survey.review_state = state
+    db.session.commit()

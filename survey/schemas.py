@@ -1,0 +1,138 @@
+"""The JSON API's payloads, checked by pydantic; their JSON Schema feeds openapi.json.
+
+Counts are strict JSON integers: "12", 12.0 and true are refused, never coerced.
+Only the shape is checked here; whether the store or a category exists is checked
+against the database in `survey.sync`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_COUNT = 100_000
+MAX_BATCH = 200
+MAX_NOTES = 2000
+FORM_VERSIONS = (1,)  # every form version the server ever issued stays accepted
+
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+Zone = Literal["checkout", "store_packed"]
+ReviewState = Literal["received", "has_issues", "approved", "rejected"]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PackagingCount(Payload):
+    zone: Zone
+    category: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+    count: Count
+
+
+class EcoLabelCount(Payload):
+    label: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+    product_group: Annotated[str, Field(strict=True, max_length=200)] = ""
+    sku_count: Count
+
+
+class Location(Payload):
+    lat: Annotated[float, Field(strict=True, ge=-90, le=90)]
+    lon: Annotated[float, Field(strict=True, ge=-180, le=180)]
+    accuracy_m: Annotated[float | None, Field(strict=True, ge=0, le=100_000)] = None
+
+
+class SurveyIn(Payload):
+    """One store visit as the phone sends it."""
+
+    id: Annotated[str, Field(strict=True, json_schema_extra={"format": "uuid"})]
+    store_code: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+    visited_at: Annotated[str, Field(strict=True, json_schema_extra={"format": "date-time"})]
+    form_version: Annotated[int, Field(strict=True)]
+    packaging: Annotated[list[PackagingCount], Field(min_length=1, max_length=200)]
+    eco_labels: Annotated[list[EcoLabelCount], Field(max_length=200)] = []
+    skus_checked: Count | None = None
+    notes: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
+    location: Location | None = None
+
+    @field_validator("id")
+    @classmethod
+    def id_is_uuid(cls, value: str) -> str:
+        """Accept any UUID spelling and keep its canonical lower-case form."""
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("not a UUID") from None
+
+    @field_validator("visited_at")
+    @classmethod
+    def visited_at_has_offset(cls, value: str) -> str:
+        """Require ISO 8601 with a UTC offset, so the local day is never guessed."""
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not an ISO 8601 date-time") from None
+        if moment.tzinfo is None:
+            raise ValueError("missing UTC offset")
+        return value
+
+    @field_validator("form_version")
+    @classmethod
+    def known_form_version(cls, value: int) -> int:
+        """Accept only form versions the server has issued."""
+        if value not in FORM_VERSIONS:
+            raise ValueError("unknown form version")
+        return value
+
+    @property
+    def visited_moment(self) -> datetime:
+        return datetime.fromisoformat(self.visited_at)
+
+
+class SyncBatch(BaseModel):
+    """The body of POST /api/v1/surveys; each survey is checked on its own."""
+
+    surveys: Annotated[list[SurveyIn], Field(max_length=MAX_BATCH)]
+
+
+class SyncResult(BaseModel):
+    id: str | None
+    status: Literal["created", "duplicate", "conflict", "invalid"]
+    errors: dict[str, str] | None = None
+
+
+class SyncAnswer(BaseModel):
+    results: list[SyncResult]
+
+
+class ReviewIn(Payload):
+    state: ReviewState
+    comment: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
+
+
+class StoreOut(BaseModel):
+    code: str
+    name: str
+    type: str
+    class_: str | None = Field(None, alias="class")
+    unit_code: str
+    unit_name: str
+    address: str
+    lat: float | None
+    lon: float | None
+
+
+class StoresAnswer(BaseModel):
+    stores: list[StoreOut]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorAnswer(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,272 @@
+"""The store registry for admins: list, create, edit, close and import stores.
+
+Stores are never deleted: their surveys stay, so a store that shuts is closed as of
+a date and drops out of the years after it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from sqlalchemy import false, or_, select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, FloatField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from models import STORE_CLASSES, AdminUnit, Store, db
+from survey import importing
+from survey.auth import role_required
+from survey.figures import unit_and_descendant_ids
+from survey.importing import COLUMNS
+from survey.policy import LOCAL_TZ, STORE_TYPES
+
+bp = Blueprint("stores", __name__)
+
+PER_PAGE = 50
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+TYPE_LABELS = {
+    "supermarket": _l("Supermarket"),
+    "commercial_centre": _l("Commercial centre"),
+    "convenience_store": _l("Convenience store"),
+    "market": _l("Market"),
+}
+
+
+def today_local() -> date:
+    """Today's date in Hưng Yên, whatever the server's time zone."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def strip(value):
+    """Trim surrounding spaces from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def finite(form, field) -> None:
+    """Refuse NaN and infinity, which NumberRange lets through."""
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
+class StoreForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    type = SelectField(_l("Type"), choices=[(code, TYPE_LABELS.get(code, code)) for code in STORE_TYPES])
+    store_class = SelectField(
+        _l("Class"), choices=[("", _l("Unclassified"))] + [(code, code) for code in STORE_CLASSES]
+    )
+    unit_code = SelectField(_l("Administrative unit"), validators=[DataRequired()])
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=300)])
+    chain = StringField(_l("Chain"), filters=[strip], validators=[Length(max=200)])
+    opened_on = DateField(_l("Opened on"), validators=[Optional()])
+    closed_on = DateField(_l("Closed on"), validators=[Optional()])
+    lat = FloatField(_l("Latitude"), validators=[Optional(), finite, NumberRange(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), finite, NumberRange(-180, 180)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_closed_on(self, field) -> None:
+        if self.opened_on.data and field.data < self.opened_on.data:
+            raise ValidationError(_l("The closing date cannot be before the opening date."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then that latitude and longitude come together."""
+        valid = super().validate(extra_validators)
+        if not self.lat.errors and not self.lon.errors and (self.lat.data is None) != (self.lon.data is None):
+            missing = self.lat if self.lat.data is None else self.lon
+            missing.errors.append(_("Give both latitude and longitude, or neither."))
+            valid = False
+        return valid
+
+
+class NewStoreForm(StoreForm):
+    code = StringField(
+        _l("Code"),
+        filters=[strip],
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
+        ],
+    )
+
+    def validate_code(self, field) -> None:
+        if db.session.scalar(select(Store.id).where(Store.code == field.data)) is not None:
+            raise ValidationError(_l("A store with this code already exists."))
+
+
+class CloseForm(FlaskForm):
+    closed_on = DateField(_l("Closed as of"), validators=[DataRequired()], default=today_local)
+    submit = SubmitField(_l("Close the store"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[
+            FileRequired(_l("Choose a CSV file.")),
+            FileAllowed(["csv"], _l("Only .csv files can be imported.")),
+            FileSize(MAX_IMPORT_BYTES, message=_l("The file is larger than 2 MB.")),
+        ],
+    )
+    submit = SubmitField(_l("Import"))
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """All units as (code, label), each under its parent, noting units no longer valid."""
+    units = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.code)))
+    children: dict[int | None, list[AdminUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ids = {unit.id for unit in units}
+    roots = [unit for unit in units if unit.parent_id not in ids]
+    choices: list[tuple[str, str]] = []
+
+    def walk(unit: AdminUnit, depth: int) -> None:
+        label = f"{'— ' * depth}{unit.name} ({unit.code})"
+        if unit.valid_to and unit.valid_to < today_local():
+            label += " · " + _("until %(date)s", date=unit.valid_to.strftime("%d/%m/%Y"))
+        choices.append((unit.code, label))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return choices
+
+
+def unit_by_code(code: str) -> AdminUnit | None:
+    """Find a unit by its code."""
+    return db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+
+
+def store_or_404(code: str) -> Store:
+    """Find a store by its code, or answer 404."""
+    return db.session.scalar(select(Store).where(Store.code == code)) or abort(404)
+
+
+def fill_store(store: Store, form: StoreForm) -> None:
+    """Copy the form's fields onto the store."""
+    for name in ("name", "type", "opened_on", "closed_on", "lat", "lon"):
+        setattr(store, name, getattr(form, name).data)
+    store.address = form.address.data or ""
+    store.chain = form.chain.data or ""
+    store.store_class = form.store_class.data or None
+    store.unit = unit_by_code(form.unit_code.data)
+
+
+def search_condition(text: str):
+    """Match a code, name or address containing the text, ignoring case."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in (Store.code, Store.name, Store.address)))
+
+
+@bp.get("/stores")
+@role_required("admin")
+def list_stores():
+    """List the stores, with a search, filters by unit and type, and pages of 50."""
+    q = request.args.get("q", "").strip()
+    unit_code = request.args.get("unit", "").strip()
+    store_type = request.args.get("type", "").strip()
+    query = select(Store).options(joinedload(Store.unit))
+    if q:
+        query = query.where(search_condition(q))
+    if unit_code:
+        unit = unit_by_code(unit_code)
+        query = query.where(Store.unit_id.in_(unit_and_descendant_ids(unit)) if unit else false())
+    if store_type:
+        query = query.where(Store.type == store_type)
+    page = db.paginate(
+        query.order_by(Store.code), page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "stores/list.html",
+        page=page,
+        q=q,
+        unit_code=unit_code,
+        store_type=store_type,
+        units=unit_choices(),
+        type_labels=TYPE_LABELS,
+        today=today_local(),
+    )
+
+
+@bp.route("/stores/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_store():
+    """Show the form for a new store and create it."""
+    form = NewStoreForm()
+    form.unit_code.choices = [("", "")] + unit_choices()
+    if form.validate_on_submit():
+        store = Store(code=form.code.data)
+        fill_store(store, form)
+        db.session.add(store)
+        db.session.commit()
+        flash(_("Store %(code)s created.", code=store.code), "info")
+        return redirect(url_for("stores.list_stores"))
+    return render_template("stores/form.html", form=form, store=None)
+
+
+@bp.route("/stores/<code>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_store(code: str):
+    """Show the form for an existing store and save it; its code stays as it is."""
+    store = store_or_404(code)
+    form = StoreForm(obj=store, unit_code=store.unit.code)
+    form.unit_code.choices = unit_choices()
+    if form.validate_on_submit():
+        fill_store(store, form)
+        db.session.commit()
+        flash(_("Store %(code)s saved.", code=store.code), "info")
+        return redirect(url_for("stores.list_stores"))
+    close_form = CloseForm(formdata=None, closed_on=store.closed_on or today_local())
+    return render_template("stores/form.html", form=form, store=store, close_form=close_form)
+
+
+@bp.post("/stores/<code>/close")
+@role_required("admin")
+def close_store(code: str):
+    """Close a store as of a date; it is kept with its surveys."""
+    store = store_or_404(code)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the date the store closed."), "error")
+    elif store.opened_on and form.closed_on.data < store.opened_on:
+        flash(_("The closing date cannot be before the opening date."), "error")
+    else:
+        store.closed_on = form.closed_on.data
+        db.session.commit()
+        flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=store.closed_on.strftime("%d/%m/%Y")))
+        return redirect(url_for("stores.list_stores"))
+    return redirect(url_for("stores.edit_store", code=store.code))
+
+
+@bp.route("/stores/import", methods=["GET", "POST"])
+@role_required("admin")
+def import_stores():
+    """Upload a CSV file of stores and import it all, or nothing with a report per line."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = importing.import_csv("stores", form.file.data.read())
+        if not report.errors:
+            flash(_("Imported: %(created)s new, %(updated)s updated.", created=report.created, updated=report.updated))
+            return redirect(url_for("stores.list_stores"))
+    return render_template("stores/import.html", form=form, report=report)
+
+
+@bp.get("/stores/template.csv")
+@role_required("admin")
+def import_template():
+    """Download an empty CSV file with the columns the import expects."""
+    # The byte-order mark makes Excel open the file as UTF-8, so Vietnamese survives.
+    body = "\ufeff" + ",".join(COLUMNS["stores"]) + "\r\n"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=stores-template.csv"},
+    )

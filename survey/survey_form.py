@@ -1,0 +1,162 @@
+"""The inspector's survey form, server-rendered: works online with no JavaScript.
+
+The form gets its survey UUID when it is first shown (a hidden field), so pressing
+save twice stores one survey: the second press is answered as a duplicate.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from models import Store, db
+from survey import sync, vocab
+from survey.auth import role_required
+from survey.schemas import MAX_COUNT, MAX_NOTES
+
+bp = Blueprint("survey_form", __name__)
+LOCAL_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving time
+ZONE_NAMES = {
+    "checkout": _l("Checkout (carry bags handed out)"),
+    "store_packed": _l("Store-packed goods (SKUs on display)"),
+}
+
+
+def count_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        default=0,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to 100000.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT},
+    )
+
+
+class SurveyFormBase(FlaskForm):
+    survey_id = HiddenField()
+    store_code = SelectField(_l("Store"), validators=[DataRequired(message=_l("Choose a store."))])
+    visited_at = DateTimeLocalField(
+        _l("Visit time"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=_l("Enter the visit time."))]
+    )
+    skus_checked = IntegerField(
+        _l("SKUs checked for eco-labels"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to 100000.")),
+        ],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=MAX_NOTES)])
+    submit = SubmitField(_l("Save survey"))
+
+
+def packaging_field_name(zone: str, category_code: str) -> str:
+    return f"pk__{zone}__{category_code}"
+
+
+def label_field_name(label_code: str) -> str:
+    return f"el__{label_code}"
+
+
+def build_form_class(by_zone, labels) -> type[SurveyFormBase]:
+    """Make a form class with one count field per zone and category, and per label type."""
+    fields = {}
+    for zone, categories in by_zone.items():
+        for category in categories:
+            fields[packaging_field_name(zone, category.code)] = count_field(category.code)
+    for label in labels:
+        fields[label_field_name(label.code)] = count_field(label.code)
+    return type("SurveyForm", (SurveyFormBase,), fields)
+
+
+def payload_from(form: SurveyFormBase, by_zone, labels) -> dict:
+    """Turn the filled form into the same payload the phone sends."""
+    visited = form.visited_at.data.replace(tzinfo=LOCAL_TZ)
+    packaging = [
+        {"zone": zone, "category": category.code, "count": count}
+        for zone, categories in by_zone.items()
+        for category in categories
+        if (count := form[packaging_field_name(zone, category.code)].data)
+    ]
+    eco_labels = [
+        {"label": label.code, "product_group": "", "sku_count": count}
+        for label in labels
+        if (count := form[label_field_name(label.code)].data)
+    ]
+    return {
+        "id": form.survey_id.data,
+        "store_code": form.store_code.data,
+        "visited_at": visited.isoformat(),
+        "form_version": 1,
+        "packaging": packaging,
+        "eco_labels": eco_labels,
+        "skus_checked": form.skus_checked.data,
+        "notes": form.notes.data or "",
+    }
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@role_required("inspector")
+def new_survey():
+    """Show and save the survey form."""
+    by_zone, labels = vocab.categories_by_zone(), vocab.label_types()
+    form = build_form_class(by_zone, labels)()
+    stores = db.session.scalars(select(Store).where(Store.closed_on.is_(None)).order_by(Store.name))
+    form.store_code.choices = [("", _("— choose a store —"))] + [(s.code, f"{s.name} ({s.code})") for s in stores]
+    if not form.is_submitted():
+        form.survey_id.data = str(uuid.uuid4())
+        form.visited_at.data = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0, tzinfo=None)
+    general_errors: list[str] = []
+    if form.validate_on_submit():
+        if not is_uuid(form.survey_id.data):
+            form.survey_id.data = str(uuid.uuid4())
+        result = sync.store_survey(
+            payload_from(form, by_zone, labels), "inspection", current_user._get_current_object()
+        )
+        if result["status"] in ("created", "duplicate"):
+            flash(_("Survey saved.") if result["status"] == "created" else _("This survey was already saved."), "info")
+            return redirect(url_for("survey_form.new_survey"))
+        general_errors = attach_errors(form, result.get("errors", {}))
+        if result["status"] == "conflict":
+            # A correction is a new survey: the next save gets its own id.
+            form.survey_id.data = str(uuid.uuid4())
+    return render_template(
+        "survey_form.html",
+        form=form,
+        by_zone=by_zone,
+        labels=labels,
+        zone_names=ZONE_NAMES,
+        packaging_field_name=packaging_field_name,
+        label_field_name=label_field_name,
+        general_errors=general_errors,
+    )
+
+
+def is_uuid(value: str | None) -> bool:
+    try:
+        uuid.UUID(value or "")
+    except ValueError:
+        return False
+    return True
+
+
+def attach_errors(form: SurveyFormBase, errors: dict[str, str]) -> list[str]:
+    """Show the server's checks next to their fields; return the rest for the top of the form."""
+    general = []
+    for path, message in errors.items():
+        field = path.split(".")[0]
+        if field in ("store_code", "visited_at", "skus_checked", "notes"):
+            form[field].errors = [*form[field].errors, message]
+        else:
+            general.append(message)
+    return general

@@ -1,0 +1,190 @@
+"""Store surveys sent by phones and forms: each whole or not at all, never twice.
+
+The phone makes the survey's UUID when the form opens, so a retry, a second tab or a
+double tap sends the same id again. A stable hash of the canonical survey tells a
+harmless repeat (`duplicate`) from an id reused for other content (`conflict`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import gettext as _
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, Survey, User, db
+from survey import policy
+from survey.schemas import SurveyIn
+
+FUTURE_TOLERANCE = timedelta(days=1)
+EARLIEST_VISIT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def pydantic_message(error: dict) -> str:
+    """Say in the user's language what is wrong with one field."""
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    messages = {
+        "missing": _("This field is required."),
+        "int_type": _("Must be a whole number."),
+        "float_type": _("Must be a number."),
+        "string_type": _("Must be text."),
+        "list_type": _("Must be a list."),
+        "model_type": _("Must be an object."),
+        "dict_type": _("Must be an object."),
+        "extra_forbidden": _("Unknown field."),
+        "literal_error": _("Not one of the allowed values."),
+        "too_short": _("Too few items."),
+        "too_long": _("Too many items."),
+        "string_too_short": _("This field is required."),
+        "string_too_long": _("Too long."),
+    }
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must be at least %(limit)s.", limit=ctx.get("ge", ctx.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must be at most %(limit)s.", limit=ctx.get("le", ctx.get("lt")))
+    if kind == "value_error":
+        reason = str(ctx.get("error", ""))
+        return {
+            "not a UUID": _("Must be a UUID."),
+            "not an ISO 8601 date-time": _("Must be a date and time in ISO 8601."),
+            "missing UTC offset": _("The time must include its UTC offset, e.g. +07:00."),
+            "unknown form version": _("Unknown form version."),
+        }.get(reason, reason)
+    return messages.get(kind, error.get("msg", _("Invalid value.")))
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Turn pydantic errors into {"packaging.0.count": "message"}, one per field."""
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or "survey"
+        errors.setdefault(path, pydantic_message(item))
+    return errors
+
+
+def canonical_hash(survey: SurveyIn) -> str:
+    """Hash the survey's meaning: the same visit gives the same hash however it is spelled."""
+    data = survey.model_dump()
+    data["visited_at"] = survey.visited_moment.astimezone(UTC).isoformat()
+    data["packaging"] = sorted(data["packaging"], key=lambda line: (line["zone"], line["category"]))
+    data["eco_labels"] = sorted(
+        data["eco_labels"], key=lambda line: (line["label"], line["product_group"], line["sku_count"])
+    )
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_references(survey: SurveyIn, now: datetime) -> tuple[Store | None, dict[str, str]]:
+    """Check what the shape cannot: the store, the vocabularies, the dates, the totals."""
+    errors: dict[str, str] = {}
+    store = db.session.scalar(select(Store).where(Store.code == survey.store_code))
+    if store is None:
+        errors["store_code"] = _("Unknown store.")
+    moment = survey.visited_moment
+    if moment > now + FUTURE_TOLERANCE:
+        errors["visited_at"] = _("The visit cannot be more than a day in the future.")
+    elif moment < EARLIEST_VISIT:
+        errors["visited_at"] = _("The visit date is too far in the past.")
+    categories = {c.code: c for c in db.session.scalars(select(PackagingCategory))}
+    seen: set[tuple[str, str]] = set()
+    for index, line in enumerate(survey.packaging):
+        category = categories.get(line.category)
+        if category is None:
+            errors[f"packaging.{index}.category"] = _("Unknown packaging category.")
+        elif line.zone not in category.zone_list:
+            errors[f"packaging.{index}.category"] = _("This category is not counted in this zone.")
+        elif (line.zone, line.category) in seen:
+            errors[f"packaging.{index}.category"] = _("This category is listed twice in the zone.")
+        seen.add((line.zone, line.category))
+    if not any(line.zone == "checkout" and line.count > 0 for line in survey.packaging):
+        errors.setdefault("packaging", _("Count at least one unit at the checkout."))
+    labels = {label.code: label for label in db.session.scalars(select(EcoLabelType))}
+    for index, line in enumerate(survey.eco_labels):
+        if line.label not in labels:
+            errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
+    labelled = sum(line.sku_count for line in survey.eco_labels if line.label in labels)
+    if survey.skus_checked is not None and labelled > survey.skus_checked:
+        errors["skus_checked"] = _("Fewer SKUs checked than SKUs counted with a label.")
+    return store, errors
+
+
+def build_survey(survey: SurveyIn, store: Store, source: str, sender: User | None, content_hash: str) -> Survey:
+    """Make the Survey row and its lines from a checked payload."""
+    moment = survey.visited_moment
+    offset = moment.utcoffset() or timedelta(0)
+    row = Survey(
+        id=uuid.UUID(survey.id),
+        store=store,
+        visited_at=moment.astimezone(UTC).replace(tzinfo=None),
+        visited_offset_min=int(offset.total_seconds() // 60),
+        visit_year=policy.survey_year(moment),
+        form_version=survey.form_version,
+        notes=survey.notes,
+        skus_checked=survey.skus_checked,
+        source=source,
+        review_state="received",
+        submitted_by=sender,
+        content_hash=content_hash,
+    )
+    if survey.location is not None:
+        row.lat, row.lon, row.accuracy_m = survey.location.lat, survey.location.lon, survey.location.accuracy_m
+    row.packaging = [PackagingLine(zone=p.zone, category_code=p.category, count=p.count) for p in survey.packaging]
+    row.eco_labels = [
+        EcoLabelLine(label_code=e.label, product_group=e.product_group, sku_count=e.sku_count)
+        for e in survey.eco_labels
+    ]
+    return row
+
+
+def repeat_status(survey_id: str, content_hash: str) -> dict | None:
+    """Answer `duplicate` or `conflict` when the id is already stored, else None."""
+    existing = db.session.get(Survey, uuid.UUID(survey_id))
+    if existing is None:
+        return None
+    if existing.content_hash == content_hash:
+        return {"id": survey_id, "status": "duplicate"}
+    return {
+        "id": survey_id,
+        "status": "conflict",
+        "errors": {"id": _("This survey id was already used for a different survey.")},
+    }
+
+
+def store_survey(raw: object, source: str, sender: User | None, now: datetime | None = None) -> dict:
+    """Check and store one survey in its own transaction; return its sync result."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    result_id = raw_id if isinstance(raw_id, str) else None
+    if not isinstance(raw, dict):
+        return {"id": None, "status": "invalid", "errors": {"survey": _("Must be an object.")}}
+    try:
+        survey = SurveyIn.model_validate(raw)
+    except ValidationError as error:
+        return {"id": result_id, "status": "invalid", "errors": field_errors(error)}
+    content_hash = canonical_hash(survey)
+    if (repeat := repeat_status(survey.id, content_hash)) is not None:
+        return repeat
+    store, errors = check_references(survey, now or datetime.now(UTC))
+    if errors or store is None:
+        return {"id": survey.id, "status": "invalid", "errors": errors}
+    db.session.add(build_survey(survey, store, source, sender, content_hash))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request stored the same id between our check and our insert.
+        db.session.rollback()
+        if (repeat := repeat_status(survey.id, content_hash)) is not None:
+            return repeat
+        raise
+    return {"id": survey.id, "status": "created"}
+
+
+def store_batch(items: list, source: str, sender: User | None) -> list[dict]:
+    """Store each survey of a batch on its own, in order."""
+    now = datetime.now(UTC)
+    return [store_survey(item, source, sender, now) for item in items]

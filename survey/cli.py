@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -22,6 +23,7 @@ def fail(message: str) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the schema and load the vocabularies (safe to run twice)."""
     upgrade()
@@ -30,6 +32,7 @@ def init_db_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", required=True)
@@ -68,6 +71,7 @@ def run_import(kind: str, path: str) -> None:
 
 
 @click.command("import-stores")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_stores_command(path: str) -> None:
     """Upsert stores by code from a CSV file; one bad row imports nothing."""
@@ -75,6 +79,7 @@ def import_stores_command(path: str) -> None:
 
 
 @click.command("import-units")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_units_command(path: str) -> None:
     """Upsert administrative units by code from a CSV file; one bad row imports nothing."""
@@ -82,6 +87,7 @@ def import_units_command(path: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no stores.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load demo units, stores, users and surveys and print the demo log-ins."""

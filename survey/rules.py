@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DecimalField, IntegerField, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import DecimalField, IntegerField, SelectChoice, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from models import AuditEntry, ComplianceRule, db
@@ -25,7 +25,7 @@ class RuleForm(FlaskForm):
     target_pct = IntegerField(_l("Target: share of stores (%)"), validators=[InputRequired(), NumberRange(0, 100)])
     zones = SelectMultipleField(
         _l("Zones judged"),
-        choices=[(zone, ZONE_NAMES[zone]) for zone in policy.ZONES],
+        choices=[SelectChoice(zone, ZONE_NAMES[zone]) for zone in policy.ZONES],
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
         validators=[DataRequired(message=_l("Choose at least one zone."))],

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from models import Store, db
@@ -112,7 +112,9 @@ def new_survey():
     by_zone, labels = vocab.categories_by_zone(), vocab.label_types()
     form = build_form_class(by_zone, labels)()
     stores = db.session.scalars(select(Store).where(Store.closed_on.is_(None)).order_by(Store.name))
-    form.store_code.choices = [("", _("— choose a store —"))] + [(s.code, f"{s.name} ({s.code})") for s in stores]
+    form.store_code.choices = [SelectChoice("", _("— choose a store —"))] + [
+        SelectChoice(s.code, f"{s.name} ({s.code})") for s in stores
+    ]
     if not form.is_submitted():
         form.survey_id.data = str(uuid.uuid4())
         form.visited_at.data = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0, tzinfo=None)

@@ -1,0 +1,98 @@
+"""The command line of contract.md, the factory, and the settings from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import create_app, database_url
+from models import ComplianceRule, PackagingCategory, Store, Survey, User, db
+
+
+def fresh_app(tmp_path):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+
+
+def test_factory_testing_flag(tmp_path):
+    assert not create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).testing
+    assert fresh_app(tmp_path).testing
+
+
+def test_database_url_defaults_and_postgres_driver(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'survey.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@localhost/db")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u:p@localhost/db"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@localhost/db")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u:p@localhost/db"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    Path(first.instance_path, "secret_key")  # lives in instance/, never in git
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 64
+
+
+def test_secret_key_from_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == "from-the-environment"
+
+
+def test_init_db_twice_then_seed_demo(tmp_path):
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PackagingCategory)) == 12
+        assert db.session.scalar(select(func.count()).select_from(ComplianceRule)) == 2
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo-inspector" in result.output and "demo-admin" in result.output
+    with app.app_context():
+        stores = db.session.scalar(select(func.count()).select_from(Store))
+        surveys = db.session.scalar(select(func.count()).select_from(Survey))
+        assert stores >= 10 and surveys >= 30
+        assert all(name.startswith("[Demo]") for name in db.session.scalars(select(Store.name)))
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Survey)) == surveys
+    if_empty = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert if_empty.exit_code == 0 and "demo-reviewer" in if_empty.output
+
+
+def test_demo_logins_work(tmp_path):
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init-db"])
+    output = runner.invoke(args=["seed-demo"]).output
+    line = next(line for line in output.splitlines() if "demo-reviewer" in line)
+    password = line.split()[-1]
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "demo-reviewer"))
+        assert user.check_password(password) and user.role == "reviewer"
+
+
+def test_create_user_and_reset(runner, app):
+    result = runner.invoke(args=["create-user", "lan", "--role", "inspector", "--password", "mat-khau-dai"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["create-user", "lan", "--role", "reviewer", "--password", "mat-khau-moi-1"])
+    assert result.exit_code == 0
+    with app.app_context():
+        users = list(db.session.scalars(select(User).where(User.username == "lan")))
+        assert len(users) == 1 and users[0].role == "reviewer"
+        assert users[0].check_password("mat-khau-moi-1") and not users[0].check_password("mat-khau-dai")
+        assert "mat-khau" not in users[0].password_hash
+
+
+def test_create_user_bad_input_exits_non_zero(runner):
+    assert runner.invoke(args=["create-user", "x", "--role", "boss", "--password", "long-enough"]).exit_code != 0
+    short = runner.invoke(args=["create-user", "x", "--role", "inspector", "--password", "short"])
+    assert short.exit_code != 0 and "8" in short.output
+    assert runner.invoke(args=["create-user", "x", "--role", "inspector"]).exit_code != 0

@@ -27,12 +27,12 @@ format: $(VENV)/.test-installed
 
 # Compiled catalogues are build output (.mo files are not committed).
 translations: $(VENV)/.app-installed
-	@$(BIN)/pybabel compile -q -d survey/translations
+	@$(BIN)/pybabel -q compile -d survey/translations
 
 # Refresh the catalogues after changing user-visible strings, then translate both.
 extract-messages: $(VENV)/.app-installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o survey/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i survey/translations/messages.pot -d survey/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output -o survey/translations/messages.pot app.py survey templates
+	$(BIN)/pybabel -q update -N -i survey/translations/messages.pot -d survey/translations
 
 bench: $(VENV)/.test-installed translations
 	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

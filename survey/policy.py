@@ -5,8 +5,6 @@ check this file line by line against shared/spec/domain.md. Percentages are exac
 fractions until the very end, then rounded half-up to one decimal.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,13 +88,9 @@ def phase_for_year(year: int) -> Phase | None:
 
 def rule_phase_year(year: int) -> int:
     """Return the first year of the phase whose rule judges this year (the nearest one outside 2021–2030)."""
-    if year < PHASES[0].first_year:
-        return PHASES[0].first_year
-    if year > PHASES[-1].last_year:
-        return PHASES[-1].first_year
-    phase = phase_for_year(year)
-    assert phase is not None
-    return phase.first_year
+    # Phases are contiguous and ordered, so clamping the year finds the nearest one.
+    clamped = min(max(year, PHASES[0].first_year), PHASES[-1].last_year)
+    return next(p.first_year for p in PHASES if clamped <= p.last_year)
 
 
 def target_pct_for_year(year: int) -> int | None:
@@ -107,14 +101,18 @@ def target_pct_for_year(year: int) -> int | None:
 
 def survey_year(visited_at: datetime) -> int:
     """Return the calendar year of a visit in Asia/Ho_Chi_Minh."""
+    if visited_at.tzinfo is None:
+        # A naive time would silently take the server's zone and could shift the year.
+        raise ValueError("visited_at must carry a UTC offset")
     return visited_at.astimezone(LOCAL_TZ).year
 
 
 def survey_counts(source: str, review_state: str) -> bool:
     """Tell whether a survey counts: inspections unless rejected, self-reports once approved."""
-    if source == "self_report":
-        return review_state == "approved"
-    return review_state != "rejected"
+    if source == "inspection":
+        return review_state != "rejected"
+    # Anything else must be an approved self-report; an unknown source never counts.
+    return source == "self_report" and review_state == "approved"
 
 
 def store_open_in_year(opened_on: date | None, closed_on: date | None, year: int) -> bool:
@@ -148,12 +146,10 @@ def overall_eco_share(zones: Mapping[str, ZoneCount]) -> Fraction | None:
 
 def is_compliant(zones: Mapping[str, ZoneCount], rule: Rule) -> bool:
     """Tell whether every zone the rule names reaches its minimum eco share (empty zones pass)."""
-    minimum = Fraction(rule.min_eco_share_pct) / 100
-    for zone in rule.zones:
-        share = zone_eco_share(zones.get(zone, ZoneCount(0, 0)))
-        if share is not None and share < minimum:
-            return False
-    return True
+    minimum = Fraction(rule.min_eco_share_pct) / 100  # exact: Decimal and Fraction, never a float
+    shares = (zone_eco_share(zones.get(zone, ZoneCount(0, 0))) for zone in rule.zones)
+    # An empty zone passes: nothing non-eco was seen there.
+    return all(share is None or share >= minimum for share in shares)
 
 
 def round_half_up(value: Fraction | Decimal, places: int = 1) -> float:
@@ -176,12 +172,13 @@ def percentage(numerator: int, denominator: int) -> float | None:
 
 def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
     """Compute every indicator of domain.md over judged stores."""
-    rows = list(rows)
-    surveyed = [row for row in rows if row.deciding is not None]
-    n, s = len(rows), len(surveyed)
-    c = sum(1 for row in surveyed if row.compliant)
+    judged = list(rows)
+    deciding = [row.deciding for row in judged if row.deciding is not None]
+    n, s = len(judged), len(deciding)
+    # An unsurveyed store is never compliant, whatever flag the caller passed.
+    c = sum(1 for row in judged if row.deciding is not None and row.compliant)
     exact = exact_pct(c, n)
-    shares = [share for row in surveyed if (share := overall_eco_share(row.deciding.zones)) is not None]
+    shares = [share for survey in deciding if (share := overall_eco_share(survey.zones)) is not None]
     return {
         "stores_in_scope": n,
         "stores_surveyed": s,
@@ -193,8 +190,8 @@ def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
         "target_met": None if exact is None or target_pct is None else exact >= target_pct,
         "stores_needed": None if target_pct is None else max(0, math.ceil(Fraction(target_pct * n, 100)) - c),
         "eco_share_avg": round_half_up(100 * sum(shares) / len(shares)) if shares else None,
-        "eco_label_skus": sum(row.deciding.eco_label_skus for row in surveyed),
-        "stores_with_eco_label": sum(1 for row in surveyed if row.deciding.eco_label_skus >= 1),
+        "eco_label_skus": sum(survey.eco_label_skus for survey in deciding),
+        "stores_with_eco_label": sum(1 for survey in deciding if survey.eco_label_skus >= 1),
     }
 
 
@@ -202,18 +199,17 @@ def judge_stores(stores: Iterable[StoreFacts], year: int, rule: Rule) -> list[St
     """Keep the stores in scope for the year and judge each by its deciding survey."""
     judged = []
     for store in stores:
-        if not store_in_scope(store.type, store.opened_on, store.closed_on, year):
-            continue
-        deciding = deciding_survey(store.surveys, year)
-        compliant = deciding is not None and is_compliant(deciding.zones, rule)
-        judged.append(StoreYear(store.code, store.type, store.unit_code, deciding, compliant))
+        if store_in_scope(store.type, store.opened_on, store.closed_on, year):
+            deciding = deciding_survey(store.surveys, year)
+            compliant = deciding is not None and is_compliant(deciding.zones, rule)
+            judged.append(StoreYear(store.code, store.type, store.unit_code, deciding, compliant))
     return judged
 
 
 def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:
     """Compute the headline figures and their breakdowns by unit and by type."""
     target = target_pct_for_year(year)
-    by_unit = {}
+    by_unit: dict[str, list[StoreYear]] = {}
     for row in rows:
         by_unit.setdefault(row.unit_code, []).append(row)
     return {

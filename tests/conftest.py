@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 
@@ -18,6 +19,8 @@ PASSWORDS = {
     "admin": "admin-pass-1",
 }
 ROLES = {"inspector": "inspector", "inspector2": "inspector", "reviewer": "reviewer", "admin": "admin"}
+# Set TEST_DATABASE_URL (e.g. postgresql+psycopg://…) to run the suite on another database.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf-token" content="([^"]+)"')
 
 
@@ -63,10 +66,12 @@ def app(tmp_path):
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
         }
     )
     with app.app_context():
+        if TEST_DATABASE_URL:
+            db.drop_all()
         db.create_all()
         load_vocabularies()
         seed_base()

@@ -96,3 +96,15 @@ def test_create_user_bad_input_exits_non_zero(runner):
     short = runner.invoke(args=["create-user", "x", "--role", "inspector", "--password", "short"])
     assert short.exit_code != 0 and "8" in short.output
     assert runner.invoke(args=["create-user", "x", "--role", "inspector"]).exit_code != 0
+
+
+def test_migrations_match_the_models(tmp_path):
+    """A model changed without a migration would leave real databases behind."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    app = fresh_app(tmp_path)
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []

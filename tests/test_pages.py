@@ -189,3 +189,17 @@ def test_language_switch_sets_cookie_and_stays_on_site(client):
     assert "lang=en" in response.headers["Set-Cookie"]
     assert client.get("/lang/en?next=//evil.example").headers["Location"] == "/"
     assert client.get("/lang/fr").status_code == 404
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/login")
+    assert "script-src" not in response.headers["Content-Security-Policy"]  # default-src 'self' covers scripts
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_html_errors_are_pages_not_json(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "404" in response.get_data(as_text=True)

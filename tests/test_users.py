@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORDS, AuthActions, csrf_from
 from sqlalchemy import func, select
 
 from models import User, db
+from tests.conftest import PASSWORDS, AuthActions, csrf_from
 
 NEW_PASSWORD = "a-good-password"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from models import db
-from survey import api, auth, cli, errors, i18n, indicator_pages, rules, stores, survey_form, users
+from survey import api, auth, cli, errors, i18n, indicator_pages, offline_app, rules, stores, survey_form, users
 from survey.extensions import csrf, limiter, login_manager, migrate
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
@@ -54,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
 
-    for module in (auth, api, stores, users, survey_form, indicator_pages, rules):
+    offline_app.init_app(app)
+    for module in (auth, api, stores, users, survey_form, indicator_pages, rules, offline_app):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

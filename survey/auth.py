@@ -23,7 +23,7 @@ bp = Blueprint("auth", __name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 HOME_BY_ROLE = {
-    "inspector": "survey_form.new_survey",
+    "inspector": "offline_app.shell",
     "reviewer": "indicator_pages.indicators",
     "admin": "stores.list_stores",
 }

@@ -42,7 +42,7 @@ def test_login_without_csrf_is_refused(client):
 
 
 @pytest.mark.parametrize(
-    ("username", "home"), [("inspector", "/surveys/new"), ("reviewer", "/indicators"), ("admin", "/stores")]
+    ("username", "home"), [("inspector", "/app"), ("reviewer", "/indicators"), ("admin", "/stores")]
 )
 def test_login_sends_each_role_home(client, auth, username, home):
     response = auth.login(username)

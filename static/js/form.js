@@ -1,0 +1,164 @@
+// The survey form: steppers for one thumb, live eco shares and verdict, a draft saved
+// on every change so that a reload, a crash or an app update loses nothing.
+import { put, remove, setMeta } from './idb.js';
+import { ecoShare, isCompliant, localIso, nowLocalInput, ruleForYear, validateSurvey, zoneTotals } from './rules.js';
+
+const SAVE_DELAY_MS = 300;
+
+export function newDraft(owner, store) {
+  const id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
+  return {
+    id, owner, store_code: store.code, storeName: store.name, unitName: store.unit_name,
+    visited: nowLocalInput(), counts: {}, labels: {}, skus_checked: '', notes: '', updatedAt: new Date().toISOString(),
+  };
+}
+
+function fallbackUuid() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function payloadOf(draft, vocab) {
+  const packaging = [];
+  for (const [key, count] of Object.entries(draft.counts)) {
+    const [zone, category] = key.split('|');
+    if (count) packaging.push({ zone, category, count });
+  }
+  const ecoLabels = Object.entries(draft.labels)
+    .filter(([, count]) => count)
+    .map(([label, count]) => ({ label, product_group: '', sku_count: count }));
+  return {
+    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited), form_version: vocab.form_version,
+    packaging, eco_labels: ecoLabels, skus_checked: draft.skus_checked === '' ? null : Number(draft.skus_checked),
+    notes: draft.notes,
+  };
+}
+
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+};
+
+function stepper(id, key, label, value, badge, t) {
+  const input = el('input', { id, type: 'number', inputmode: 'numeric', min: '0', 'data-key': key, value: String(value) });
+  return el('div', { class: 'stepper' },
+    el('label', { for: id }, label, ...(badge ? [' ', el('span', { class: 'badge' }, badge)] : [])),
+    el('button', { type: 'button', class: 'step', 'data-step': '-1', 'aria-label': `${t('less')}: ${label}` }, '−'),
+    input,
+    el('button', { type: 'button', class: 'step', 'data-step': '1', 'aria-label': `${t('more')}: ${label}` }, '+'));
+}
+
+function labelOf(item) {
+  return document.documentElement.lang === 'en' ? item.label_en : item.label_vi;
+}
+
+export function renderForm(form, draft, vocab, t) {
+  const fields = form.querySelector('#form-fields');
+  fields.replaceChildren();
+  form.querySelector('#form-store').textContent = draft.storeName;
+  form.querySelector('#form-store-meta').textContent = `${draft.store_code} · ${draft.unitName || ''}`;
+  form.querySelector('#f-visited').value = draft.visited;
+  form.querySelector('#f-skus').value = draft.skus_checked;
+  form.querySelector('#f-notes').value = draft.notes;
+  for (const zone of vocab.zones) {
+    const box = el('fieldset', { class: 'card zone', 'data-zone': zone },
+      el('legend', {}, t(`zone_${zone}`)), el('p', { class: 'hint' }, t(`zone_${zone}_hint`)),
+      el('p', { class: 'share', id: `share-${zone}` }));
+    for (const category of vocab.categories.filter((c) => c.zones.includes(zone))) {
+      const key = `${zone}|${category.code}`;
+      box.append(stepper(`c-${zone}-${category.code}`, key, labelOf(category), draft.counts[key] || 0,
+        category.eco ? t('eco') : '', t));
+    }
+    fields.append(box);
+  }
+  const labels = el('fieldset', { class: 'card zone' }, el('legend', {}, t('eco_labels')));
+  for (const label of vocab.labels) {
+    labels.append(stepper(`l-${label.code}`, `label|${label.code}`, labelOf(label), draft.labels[label.code] || 0,
+      label.counted ? '' : t('not_counted'), t));
+  }
+  fields.append(labels);
+  updateLive(form, draft, vocab, t);
+}
+
+export function readForm(form, draft) {
+  const counts = {};
+  const labels = {};
+  for (const input of form.querySelectorAll('input[data-key]')) {
+    const value = input.value === '' ? 0 : Number(input.value);
+    const [zone, code] = input.dataset.key.split('|');
+    if (zone === 'label') labels[code] = value;
+    else counts[input.dataset.key] = value;
+  }
+  return {
+    ...draft, counts, labels, visited: form.querySelector('#f-visited').value,
+    skus_checked: form.querySelector('#f-skus').value, notes: form.querySelector('#f-notes').value,
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+export function updateLive(form, draft, vocab, t) {
+  const payload = payloadOf(draft, vocab);
+  const totals = zoneTotals(payload.packaging, vocab.categories);
+  for (const zone of vocab.zones) {
+    const share = ecoShare(totals[zone]);
+    form.querySelector(`#share-${zone}`).textContent =
+      `${t('eco_share')}: ${share === null ? '–' : `${(share * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`}`;
+  }
+  const year = Number((draft.visited || nowLocalInput()).slice(0, 4));
+  const rule = ruleForYear(vocab.rules, year);
+  const verdict = form.querySelector('#verdict');
+  if (!totals.checkout?.total) {
+    verdict.textContent = t('verdict_unknown');
+    verdict.className = 'verdict';
+  } else {
+    const ok = isCompliant(totals, rule);
+    verdict.textContent = `${ok ? t('verdict_ok') : t('verdict_not_ok')} (${t('rule_version')} ${rule.version})`;
+    verdict.className = ok ? 'verdict ok' : 'verdict bad';
+  }
+  return payload;
+}
+
+export function showErrors(form, errors, t) {
+  for (const node of form.querySelectorAll('.error')) node.remove();
+  const messages = Object.entries(errors);
+  const box = form.querySelector('#form-errors');
+  box.replaceChildren(...messages.map(([path, message]) => el('p', { class: 'error' }, `${t(`field_${path.split('.')[0]}`)}: ${message}`)));
+  box.hidden = messages.length === 0;
+  if (messages.length) box.scrollIntoView({ block: 'center' });
+}
+
+// Save the draft soon after each change, and at once when asked (page hidden, update).
+export function draftSaver(getDraft) {
+  let timer = null;
+  const saveNow = async () => {
+    clearTimeout(timer);
+    timer = null;
+    const draft = getDraft();
+    if (draft) {
+      await put('drafts', draft);
+      await setMeta('currentDraft', draft.id);
+    }
+  };
+  return { later: () => { clearTimeout(timer); timer = setTimeout(saveNow, SAVE_DELAY_MS); }, now: saveNow };
+}
+
+export async function discardDraft(id) {
+  await remove('drafts', id);
+  await setMeta('currentDraft', null);
+}
+
+export function check(draft, vocab, t) {
+  const payload = payloadOf(draft, vocab);
+  return { payload, errors: validateSurvey(payload, vocab, t) };
+}
+
+export function step(input, delta) {
+  const next = Math.max(0, (Number(input.value) || 0) + delta);
+  input.value = String(next);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}

@@ -1,0 +1,58 @@
+// A small promise wrapper over IndexedDB. Each call is one transaction; no network
+// request is ever awaited inside one (a transaction closes when its task ends).
+const DB_NAME = 'baobi';
+const DB_VERSION = 1;
+let opening;
+
+export function openDb() {
+  opening ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('stores', { keyPath: 'code' });
+      db.createObjectStore('meta', { keyPath: 'key' });
+      for (const name of ['drafts', 'outbox', 'sent']) {
+        db.createObjectStore(name, { keyPath: 'id' }).createIndex('owner', 'owner');
+      }
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('IndexedDB blocked by another tab'));
+  });
+  return opening;
+}
+
+export function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+// Run `work(stores)` in one transaction; resolve with its result once the
+// transaction has committed, so a resolved save is a durable save.
+export async function transaction(names, mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(names, mode, { durability: 'strict' });
+    const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+    let result;
+    Promise.resolve(work(stores)).then((value) => { result = value; }, (error) => { tx.abort(); reject(error); });
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error('transaction aborted'));
+  });
+}
+
+export const get = (name, key) => transaction([name], 'readonly', (s) => done(s[name].get(key)));
+export const put = (name, value) => transaction([name], 'readwrite', (s) => done(s[name].put(value)));
+export const remove = (name, key) => transaction([name], 'readwrite', (s) => done(s[name].delete(key)));
+export const getAll = (name) => transaction([name], 'readonly', (s) => done(s[name].getAll()));
+export const byOwner = (name, owner) =>
+  transaction([name], 'readonly', (s) => done(s[name].index('owner').getAll(owner)));
+
+export async function getMeta(key) {
+  return (await get('meta', key))?.value;
+}
+
+export const setMeta = (key, value) => put('meta', { key, value });

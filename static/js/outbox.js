@@ -1,0 +1,161 @@
+// The outbox: saved surveys wait here until the server has answered for each one.
+// `created` and `duplicate` move to the sent log; `invalid` and `conflict` are set
+// aside with their reason; a network error or a 5xx keeps the survey queued.
+import { byOwner, done, transaction } from './idb.js';
+
+const BATCH = 200; // the server's limit per request
+const MAX_DELAY_MS = 5 * 60 * 1000;
+let failures = 0;
+let retryTimer = null;
+
+// Save a final survey and drop its draft in one transaction: both or neither.
+export function saveSurvey(owner, payload, storeName = '') {
+  const record = {
+    id: payload.id, owner, payload, storeName, state: 'queued', reason: null, savedAt: new Date().toISOString(),
+  };
+  return transaction(['outbox', 'drafts', 'meta'], 'readwrite', async (s) => {
+    await done(s.outbox.put(record));
+    await done(s.drafts.delete(payload.id));
+    const current = await done(s.meta.get('currentDraft'));
+    if (current?.value === payload.id) await done(s.meta.delete('currentDraft'));
+    return record;
+  });
+}
+
+export const listOutbox = (owner) => byOwner('outbox', owner);
+
+export async function listSent(owner) {
+  const sent = await byOwner('sent', owner);
+  return sent.sort((a, b) => b.sentAt.localeCompare(a.sentAt));
+}
+
+export const discard = (id) => transaction(['outbox'], 'readwrite', (s) => done(s.outbox.delete(id)));
+
+// Put a set-aside survey back in the queue (after the inspector has looked at it).
+export function requeue(id) {
+  return transaction(['outbox'], 'readwrite', async (s) => {
+    const record = await done(s.outbox.get(id));
+    if (record) await done(s.outbox.put({ ...record, state: 'queued', reason: null }));
+  });
+}
+
+async function fetchCsrf() {
+  const response = await fetch('/api/v1/csrf', { credentials: 'same-origin', cache: 'no-store' });
+  if (response.status === 401) throw Object.assign(new Error('login'), { kind: 'login' });
+  if (!response.ok) throw new Error(`csrf ${response.status}`);
+  return (await response.json()).csrf_token;
+}
+
+async function post(surveys, token) {
+  return fetch('/api/v1/surveys', {
+    method: 'POST',
+    credentials: 'same-origin',
+    cache: 'no-store',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+    body: JSON.stringify({ surveys }),
+  });
+}
+
+// Send one batch; ask for a fresh token once if the server calls ours stale.
+async function sendBatch(records) {
+  let token = await fetchCsrf();
+  let response = await post(records.map((r) => r.payload), token);
+  if (response.status === 400) {
+    const body = await response.clone().json().catch(() => ({}));
+    if (body.error?.code === 'csrf') {
+      token = await fetchCsrf();
+      response = await post(records.map((r) => r.payload), token);
+    }
+  }
+  if (response.status === 401) throw Object.assign(new Error('login'), { kind: 'login' });
+  if (!response.ok) throw new Error(`server ${response.status}`);
+  return (await response.json()).results;
+}
+
+function applyResults(records, results) {
+  return transaction(['outbox', 'sent'], 'readwrite', async (s) => {
+    const counts = { sent: 0, setAside: 0 };
+    for (const [i, record] of records.entries()) {
+      const result = results[i];
+      if (!result || result.id !== record.id) continue; // never act on a result we cannot match
+      if (result.status === 'created' || result.status === 'duplicate') {
+        await done(s.outbox.delete(record.id));
+        await done(s.sent.put({
+          id: record.id, owner: record.owner, store_code: record.payload.store_code,
+          store_name: record.storeName || '', status: result.status, sentAt: new Date().toISOString(),
+        }));
+        counts.sent += 1;
+      } else {
+        await done(s.outbox.put({ ...record, state: result.status, reason: result.errors || {} }));
+        counts.setAside += 1;
+      }
+    }
+    return counts;
+  });
+}
+
+async function flushNow(owner) {
+  const queued = (await listOutbox(owner)).filter((r) => r.state === 'queued');
+  const totals = { sent: 0, setAside: 0, queued: queued.length };
+  for (let start = 0; start < queued.length; start += BATCH) {
+    const records = queued.slice(start, start + BATCH);
+    const results = await sendBatch(records);
+    const counts = await applyResults(records, results);
+    totals.sent += counts.sent;
+    totals.setAside += counts.setAside;
+  }
+  return totals;
+}
+
+// Send what is queued. Tabs take turns (Web Locks); the server's UUID check keeps
+// even an unlucky overlap to one row. On failure, try again later, backing off.
+export async function flush(owner, onEvent = () => {}) {
+  const run = async () => {
+    try {
+      const totals = await flushNow(owner);
+      failures = 0;
+      onEvent({ type: 'done', ...totals });
+      return totals;
+    } catch (error) {
+      if (error.kind === 'login') {
+        onEvent({ type: 'login' });
+        return null;
+      }
+      failures += 1;
+      const delay = Math.min(2 ** failures * 1000, MAX_DELAY_MS);
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => flush(owner, onEvent), delay);
+      onEvent({ type: 'failed', delay, error: String(error.message || error) });
+      return null;
+    }
+  };
+  if (navigator.locks) return navigator.locks.request('baobi-flush', run);
+  return run();
+}
+
+// A tap on "send now" deserves an immediate try, not the rest of a long back-off.
+export function resetBackoff() {
+  failures = 0;
+  clearTimeout(retryTimer);
+}
+
+export async function exportUnsent(owner) {
+  const records = await listOutbox(owner);
+  return { format: 'baobi-outbox', version: 1, owner, exported_at: new Date().toISOString(), surveys: records };
+}
+
+// Import an export file: surveys already queued or sent are left alone.
+export async function importUnsent(owner, data) {
+  if (data?.format !== 'baobi-outbox' || !Array.isArray(data.surveys)) throw new Error('format');
+  return transaction(['outbox', 'sent'], 'readwrite', async (s) => {
+    let added = 0;
+    for (const record of data.surveys) {
+      const payload = record?.payload;
+      if (!payload || typeof payload.id !== 'string' || payload.id !== record.id) continue;
+      if ((await done(s.outbox.get(payload.id))) || (await done(s.sent.get(payload.id)))) continue;
+      await done(s.outbox.put({ ...record, owner, state: 'queued', reason: null }));
+      added += 1;
+    }
+    return added;
+  });
+}

@@ -1,0 +1,37 @@
+// The store registry kept on the phone, so that a store can be found with no signal.
+import { done, getAll, getMeta, transaction } from './idb.js';
+
+// Vietnamese without diacritics, lower case: "Phố Hiến" is found by "pho hien".
+export function fold(text) {
+  return (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
+    .toLowerCase();
+}
+
+export async function refreshStores() {
+  const response = await fetch('/api/v1/stores', { credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) throw Object.assign(new Error(`stores ${response.status}`), { status: response.status });
+  const { stores } = await response.json();
+  const refreshedAt = new Date().toISOString();
+  await transaction(['stores', 'meta'], 'readwrite', async (s) => {
+    await done(s.stores.clear());
+    for (const store of stores) s.stores.put(store);
+    await done(s.meta.put({ key: 'storesRefreshedAt', value: refreshedAt }));
+  });
+  return stores.length;
+}
+
+export const storesRefreshedAt = () => getMeta('storesRefreshedAt');
+
+export async function searchStores(query, limit = 50) {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  const today = new Date().toISOString().slice(0, 10);
+  const stores = (await getAll('stores')).filter((s) => !s.closed_on || s.closed_on >= today);
+  const matches = stores.filter((store) => {
+    const haystack = fold(`${store.name} ${store.code} ${store.unit_name} ${store.unit_code} ${store.address}`);
+    return words.every((word) => haystack.includes(word));
+  });
+  matches.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  return { matches: matches.slice(0, limit), total: matches.length, known: stores.length };
+}
+
+export const findStore = async (code) => (await getAll('stores')).find((s) => s.code === code);

@@ -1,0 +1,169 @@
+"""The inspector's installable app: its shell page, manifest, icons, service worker, vocabularies.
+
+Everything the phone needs to work with no network is served from here and
+precached by /sw.js. The asset version is a hash of the shell's files, so any
+change to them makes a new service worker, which the page offers to activate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, url_for
+from PIL import Image, ImageDraw
+
+from survey import figures, policy, vocab
+from survey.auth import role_required
+from survey.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
+
+bp = Blueprint("offline_app", __name__)
+
+SHELL_SCRIPTS = ("idb.js", "rules.js", "outbox.js", "registry.js", "form.js", "app.js")
+ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
+THEME_COLOUR = "#1b6b3a"
+
+
+def asset_version(app: Flask) -> str:
+    """Hash the shell's files so that the service worker changes whenever they do."""
+    digest = hashlib.sha256()
+    root = Path(app.root_path)
+    for path in sorted((root / "static").rglob("*")) + [root / "templates" / "offline_app.html"]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def shell_urls() -> list[str]:
+    """The URLs the service worker precaches: the app works offline with only these."""
+    scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS]
+    icons = [url_for("offline_app.icon", name=name) for name in ICONS]
+    return [
+        url_for("offline_app.shell"),
+        url_for("static", filename="css/app.css"),
+        url_for("static", filename="css/offline.css"),
+        url_for("offline_app.vocabularies"),
+        url_for("offline_app.manifest"),
+        *scripts,
+        *icons,
+    ]
+
+
+@bp.route("/app")
+@role_required("inspector")
+def shell():
+    """Serve the inspector's app shell."""
+    return render_template("offline_app.html", version=current_app.config["ASSET_VERSION"])
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Serve the service worker from the root so that it controls every page; never cached."""
+    source = (Path(current_app.root_path) / "static" / "sw.js").read_text(encoding="utf-8")
+    source = source.replace("__VERSION__", current_app.config["ASSET_VERSION"])
+    source = source.replace("__SHELL_URLS__", ",".join(f'"{url}"' for url in shell_urls()))
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """Describe the installable app, in Vietnamese."""
+    body = {
+        "name": "Bao bì xanh – Kiểm tra bao bì thân thiện môi trường",
+        "short_name": "Bao bì xanh",
+        "description": "Ghi phiếu kiểm tra bao bì tại siêu thị, trung tâm thương mại, kể cả khi không có mạng.",
+        "lang": "vi",
+        "start_url": url_for("offline_app.shell"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {
+                "src": url_for("offline_app.icon", name=name),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "maskable" if maskable else "any",
+            }
+            for name, (size, maskable) in ICONS.items()
+        ],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@cache
+def icon_png(size: int, maskable: bool) -> bytes:
+    """Draw the app icon with Pillow: a white shopping bag with a leaf on green."""
+    scale = size / 512
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if maskable:
+        draw.rectangle((0, 0, size, size), fill=THEME_COLOUR)  # full bleed: the launcher crops it
+    else:
+        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=int(96 * scale), fill=THEME_COLOUR)
+    inset = 0.1 if maskable else 0  # keep the drawing inside the maskable safe zone
+
+    def box(x0, y0, x1, y1):
+        shrink = lambda v: (inset * 256 + v * (1 - 2 * inset)) * scale  # noqa: E731
+        return tuple(round(shrink(v)) for v in (x0, y0, x1, y1))
+
+    draw.arc(box(196, 92, 316, 212), start=180, end=360, fill="white", width=max(2, round(22 * scale)))
+    draw.rounded_rectangle(box(136, 152, 376, 420), radius=round(24 * scale), fill="white")
+    draw.ellipse(box(200, 222, 312, 360), fill=THEME_COLOUR)
+    draw.line(box(256, 236, 256, 370), fill="white", width=max(2, round(10 * scale)))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@bp.route("/icons/<name>.png")
+def icon(name: str):
+    """Serve one of the app icons."""
+    if name not in ICONS:
+        abort(404)
+    size, maskable = ICONS[name]
+    response = Response(icon_png(size, maskable), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/app/vocabularies.json")
+def vocabularies():
+    """Give the phone the categories, label types, rules and limits it validates against."""
+    rules = {}
+    for phase in policy.PHASES:
+        row = figures.rule_row_for_year(phase.first_year)
+        rules[str(phase.first_year)] = {
+            "first_year": phase.first_year,
+            "last_year": phase.last_year,
+            "version": row.version,
+            "zones": row.zone_list,
+            "min_eco_share_pct": float(row.min_eco_share_pct),
+        }
+    return jsonify(
+        form_version=max(FORM_VERSIONS),
+        max_count=MAX_COUNT,
+        max_notes=MAX_NOTES,
+        zones=list(policy.ZONES),
+        categories=[
+            {"code": c.code, "eco": c.eco, "zones": c.zone_list, "label_vi": c.label_vi, "label_en": c.label_en}
+            for c in vocab.categories()
+        ],
+        labels=[
+            {"code": label.code, "counted": label.counted, "label_vi": label.label_vi, "label_en": label.label_en}
+            for label in vocab.label_types()
+        ],
+        rules=rules,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Compute the asset version once at start-up."""
+    app.config.setdefault("ASSET_VERSION", asset_version(app))

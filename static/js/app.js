@@ -262,6 +262,7 @@ function offerUpdate(worker) {
       state.draft = form.readForm($('#survey-form'), state.draft);
       await saver.now(); // the half-filled form comes back after the reload
     }
+    state.updateRequested = true;
     worker.postMessage({ type: 'skip-waiting' });
   };
 }
@@ -270,20 +271,16 @@ async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   const registration = await navigator.serviceWorker.register('/sw.js');
   state.registration = registration;
-  const hadController = Boolean(navigator.serviceWorker.controller);
-  if (registration.waiting && hadController) offerUpdate(registration.waiting);
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
   registration.addEventListener('updatefound', () => {
     const worker = registration.installing;
     worker?.addEventListener('statechange', () => {
       if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
     });
   });
-  let reloading = false;
+  // Reload only for an update the inspector asked for, never for the first install.
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (hadController && !reloading) {
-      reloading = true;
-      window.location.reload();
-    }
+    if (state.updateRequested) window.location.reload();
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'flush') requestFlush();

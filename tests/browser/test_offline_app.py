@@ -163,6 +163,7 @@ def test_one_invalid_survey_in_five_is_set_aside_with_its_reason(browser, live_s
     reason = page.text_content(".outbox-item.state-invalid .reason")
     assert "store_code" in reason
     assert unsent(page) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "offline-outbox-360")
     context.close()
 
@@ -193,7 +194,10 @@ def test_update_while_form_half_filled_keeps_the_form(browser, live_server, app)
 def test_chromium_reports_no_installability_errors(playwright_session, live_server, tmp_path):
     # A profile on disk: Chromium never offers to install from an incognito context.
     context = playwright_session.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
         viewport={"width": 360, "height": 740},
     )
     page = context.pages[0] if context.pages else context.new_page()

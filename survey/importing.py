@@ -25,7 +25,7 @@ COLUMNS = {
     "units": tuple("code name level parent_code valid_from valid_to".split()),
 }
 MAX_ROWS = 20_000
-CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # Strict on purpose: date.fromisoformat would also take 20250101 or 2025-W01-1,
 # and float() would take "nan", "inf" and "1_000".
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,19 +60,14 @@ class Row:
         value = self.values[column]
         return {"column": column, "value": value if len(value) <= 40 else value[:40] + "…"}
 
-    def text(self, column: str, limit: int, required: bool = False) -> str:
-        """Read a text field, checking presence and length."""
+    def text(self, column: str, limit: int, required: bool = False, pattern: re.Pattern | None = None) -> str:
+        """Read a text field, checking presence, length and, for codes, the characters used."""
         value = self.values[column]
         if required and not value:
             self.fail(_("The column %(column)s is required.", column=column))
         elif len(value) > limit:
             self.fail(_("%(column)s is longer than %(limit)s characters.", column=column, limit=limit))
-        return value
-
-    def code(self, column: str) -> str:
-        """Read a required code: letters, digits, - and _, at most 40 characters."""
-        value = self.text(column, 40, required=True)
-        if value and len(value) <= 40 and not CODE_PATTERN.fullmatch(value):
+        elif pattern and value and not pattern.fullmatch(value):
             self.fail(_('%(column)s "%(value)s" may only contain letters, digits, - and _.', **self.at(column)))
         return value
 
@@ -152,7 +147,7 @@ def read_rows(data: bytes, columns: tuple[str, ...], errors: list[LineError]) ->
                 header = [cell.lower() for cell in cells]
                 if not check_header(header, columns, line, errors):
                     return None
-            elif len(rows) >= MAX_ROWS:
+            elif len(rows) + len(errors) >= MAX_ROWS:  # lines with too few fields count too
                 errors.append(LineError(line, _("The file has more than %(limit)s rows.", limit=f"{MAX_ROWS:,}")))
                 return None
             elif len(cells) < len(header) or any(cells[len(header) :]):  # spreadsheets may pad with empty cells
@@ -200,11 +195,11 @@ def check_codes(rows: list[Row]) -> None:
 def check_stores(rows: list[Row]) -> list[dict]:
     """Check every store row and return the values to save."""
     check_codes(rows)
-    unit_ids = dict(db.session.execute(select(AdminUnit.code, AdminUnit.id)).tuples().all())
+    unit_ids = dict(db.session.execute(select(AdminUnit.code, AdminUnit.id)).all())
     records = []
     for row in rows:
         record = {
-            "code": row.code("code"),
+            "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
             "name": row.text("name", 200, required=True),
             "type": row.choice("type", STORE_TYPES),
             "store_class": row.choice("class", STORE_CLASSES, optional=True) or None,
@@ -229,7 +224,7 @@ def check_stores(rows: list[Row]) -> list[dict]:
 def check_units(rows: list[Row]) -> list[dict]:
     """Check every unit row, including that no unit becomes its own ancestor."""
     check_codes(rows)
-    known = db.session.execute(select(AdminUnit.id, AdminUnit.code, AdminUnit.parent_id)).tuples().all()
+    known = db.session.execute(select(AdminUnit.id, AdminUnit.code, AdminUnit.parent_id)).all()
     code_by_id = {unit_id: code for unit_id, code, _parent_id in known}
     # The tree as it will be after the import: the database overlaid with the file.
     parents = {code: code_by_id.get(parent_id) for _unit_id, code, parent_id in known}
@@ -237,7 +232,7 @@ def check_units(rows: list[Row]) -> list[dict]:
     records = []
     for row in rows:
         record = {
-            "code": row.code("code"),
+            "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
             "name": row.text("name", 200, required=True),
             "level": row.choice("level", UNIT_LEVELS),
             "parent_code": row.values["parent_code"] or None,

@@ -16,13 +16,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, FloatField, SelectField, StringField, SubmitField
+from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from models import STORE_CLASSES, AdminUnit, Store, db
 from survey import importing
 from survey.auth import role_required
 from survey.figures import unit_and_descendant_ids
+from survey.i18n import local_date
 from survey.importing import COLUMNS
 from survey.policy import LOCAL_TZ, STORE_TYPES
 
@@ -56,9 +57,9 @@ def finite(form, field) -> None:
 
 class StoreForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=[(code, TYPE_LABELS.get(code, code)) for code in STORE_TYPES])
+    type = SelectField(_l("Type"), choices=[SelectChoice(code, TYPE_LABELS.get(code, code)) for code in STORE_TYPES])
     store_class = SelectField(
-        _l("Class"), choices=[("", _l("Unclassified"))] + [(code, code) for code in STORE_CLASSES]
+        _l("Class"), choices=[SelectChoice("", _l("Unclassified"))] + [SelectChoice(code) for code in STORE_CLASSES]
     )
     unit_code = SelectField(_l("Administrative unit"), validators=[DataRequired()])
     address = StringField(_l("Address"), filters=[strip], validators=[Length(max=300)])
@@ -70,7 +71,7 @@ class StoreForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def validate_closed_on(self, field) -> None:
-        if self.opened_on.data and field.data < self.opened_on.data:
+        if self.opened_on.data and field.data and field.data < self.opened_on.data:
             raise ValidationError(_l("The closing date cannot be before the opening date."))
 
     def validate(self, extra_validators=None) -> bool:
@@ -129,7 +130,7 @@ def unit_choices() -> list[tuple[str, str]]:
     def walk(unit: AdminUnit, depth: int) -> None:
         label = f"{'— ' * depth}{unit.name} ({unit.code})"
         if unit.valid_to and unit.valid_to < today_local():
-            label += " · " + _("until %(date)s", date=unit.valid_to.strftime("%d/%m/%Y"))
+            label += " · " + _("until %(date)s", date=local_date(unit.valid_to))
         choices.append((unit.code, label))
         for child in children.get(unit.id, []):
             walk(child, depth + 1)
@@ -137,6 +138,11 @@ def unit_choices() -> list[tuple[str, str]]:
     for root in roots:
         walk(root, 0)
     return choices
+
+
+def unit_select_choices() -> list[SelectChoice]:
+    """The units as options of a select field."""
+    return [SelectChoice(code, label) for code, label in unit_choices()]
 
 
 def unit_by_code(code: str) -> AdminUnit | None:
@@ -200,7 +206,7 @@ def list_stores():
 def new_store():
     """Show the form for a new store and create it."""
     form = NewStoreForm()
-    form.unit_code.choices = [("", "")] + unit_choices()
+    form.unit_code.choices = [SelectChoice("", _("Choose a unit"))] + unit_select_choices()
     if form.validate_on_submit():
         store = Store(code=form.code.data)
         fill_store(store, form)
@@ -217,7 +223,7 @@ def edit_store(code: str):
     """Show the form for an existing store and save it; its code stays as it is."""
     store = store_or_404(code)
     form = StoreForm(obj=store, unit_code=store.unit.code)
-    form.unit_code.choices = unit_choices()
+    form.unit_code.choices = unit_select_choices()
     if form.validate_on_submit():
         fill_store(store, form)
         db.session.commit()
@@ -240,7 +246,7 @@ def close_store(code: str):
     else:
         store.closed_on = form.closed_on.data
         db.session.commit()
-        flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=store.closed_on.strftime("%d/%m/%Y")))
+        flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=local_date(store.closed_on)), "info")
         return redirect(url_for("stores.list_stores"))
     return redirect(url_for("stores.edit_store", code=store.code))
 
@@ -254,9 +260,12 @@ def import_stores():
     if form.validate_on_submit():
         report = importing.import_csv("stores", form.file.data.read())
         if not report.errors:
-            flash(_("Imported: %(created)s new, %(updated)s updated.", created=report.created, updated=report.updated))
+            counts = {"created": report.created, "updated": report.updated}
+            flash(_("Imported: %(created)s new stores, %(updated)s updated.", **counts), "info")
             return redirect(url_for("stores.list_stores"))
-    return render_template("stores/import.html", form=form, report=report)
+    return render_template(
+        "stores/import.html", form=form, report=report, columns=COLUMNS["stores"], type_labels=TYPE_LABELS
+    )
 
 
 @bp.get("/stores/template.csv")

@@ -20,11 +20,17 @@ def survey_rows(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Survey))
 
 
-def wait_for_rows(app, expected: int, timeout: float = 15) -> int:
-    """Poll the database until it holds the expected number of surveys (or time runs out)."""
+def wait_for_rows(app, expected: int, timeout: float = 15, page=None) -> int:
+    """Poll the database until it holds the expected number of surveys (or time runs out).
+
+    With a page, wait through Playwright so that its route handlers keep running meanwhile.
+    """
     deadline = time.monotonic() + timeout
     while (rows := survey_rows(app)) != expected and time.monotonic() < deadline:
-        time.sleep(0.1)
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
     return rows
 
 
@@ -109,7 +115,7 @@ def test_server_error_then_dropped_connection_then_recovery_delivers_once(browse
         page.click("#outbox-pill")
         page.click("#flush-button")
         time.sleep(0.5)
-    assert wait_for_rows(app, 2) == 2
+    assert wait_for_rows(app, 2, page=page) == 2
     page.wait_for_function("() => document.querySelector('#outbox-count').textContent === '0'")
     assert len(calls) >= 3 and survey_rows(app) == 2
     context.close()

@@ -1,0 +1,154 @@
+"""The phone's checks agree with the server's, and a draft survives a reload."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from models import User, db
+from survey import policy, sync
+from tests.browser.test_offline_app import fill_survey, open_app, ready, wait_for_rows
+
+BASE = {
+    "store_code": "S-001",
+    "visited_at": "2025-06-14T09:30:00+07:00",
+    "form_version": 1,
+    "packaging": [{"zone": "checkout", "category": "PAPER", "count": 5}],
+    "eco_labels": [{"label": "VN_ECOLABEL", "product_group": "", "sku_count": 2}],
+    "skus_checked": 10,
+    "notes": "",
+}
+CASES = {
+    "valid": {},
+    "no store": {"store_code": ""},
+    "empty checkout": {"packaging": [{"zone": "store_packed", "category": "PAPER", "count": 3}]},
+    "zero checkout": {"packaging": [{"zone": "checkout", "category": "PAPER", "count": 0}]},
+    "negative": {"packaging": [{"zone": "checkout", "category": "PAPER", "count": -1}]},
+    "fraction": {"packaging": [{"zone": "checkout", "category": "PAPER", "count": 1.5}]},
+    "too many": {"packaging": [{"zone": "checkout", "category": "PAPER", "count": 100001}]},
+    "wrong zone": {
+        "packaging": [
+            {"zone": "checkout", "category": "PAPER", "count": 2},
+            {"zone": "checkout", "category": "NATURAL", "count": 1},
+        ]
+    },
+    "fewer skus checked": {"skus_checked": 1},
+    "unknown label": {"eco_labels": [{"label": "NOPE", "product_group": "", "sku_count": 1}]},
+    "far future": {"visited_at": "2099-01-01T09:00:00+07:00"},
+    "long notes": {"notes": "x" * 2001},
+}
+
+
+@pytest.fixture
+def app_page(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, live_server)
+    yield page
+    context.close()
+
+
+def test_phone_and_server_accept_and_refuse_the_same_surveys(app_page, app):
+    client_errors = app_page.evaluate(
+        """async (cases) => {
+            const rules = await import('/static/js/rules.js');
+            const vocab = await (await fetch('/app/vocabularies.json')).json();
+            const out = {};
+            for (const [name, survey] of Object.entries(cases)) {
+              out[name] = Object.keys(rules.validateSurvey(survey, vocab, (key) => key));
+            }
+            return out;
+        }""",
+        {name: {**copy.deepcopy(BASE), **change} for name, change in CASES.items()},
+    )
+    with app.app_context():
+        inspector = db.session.scalar(select(User).where(User.username == "inspector"))
+        for name, change in CASES.items():
+            survey = {**copy.deepcopy(BASE), **change, "id": str(uuid.uuid4())}
+            if survey["store_code"] == "":
+                survey["store_code"] = "UNKNOWN"  # the phone cannot pick an unknown store; the server refuses it
+            server = sync.store_survey(survey, "inspection", inspector)
+            assert (server["status"] == "created") == (client_errors[name] == []), (name, server, client_errors[name])
+
+
+def test_phone_and_server_judge_compliance_alike(app_page):
+    rng = random.Random(2030)
+    cases = []
+    for _ in range(60):
+        totals = {zone: [rng.randint(0, 4), rng.randint(0, 5)] for zone in policy.ZONES}
+        totals = {zone: [min(eco, total), total] for zone, (eco, total) in totals.items()}
+        minimum = rng.choice([100, 80, 85.5, 0])
+        zones = rng.choice([["checkout"], ["checkout", "store_packed"]])
+        cases.append({"totals": totals, "rule": {"zones": zones, "min_eco_share_pct": minimum}})
+    client = app_page.evaluate(
+        """async (cases) => {
+            const rules = await import('/static/js/rules.js');
+            return cases.map((c) => rules.isCompliant(
+              Object.fromEntries(Object.entries(c.totals).map(([z, [eco, total]]) => [z, {eco, total}])), c.rule));
+        }""",
+        cases,
+    )
+    for case, verdict in zip(cases, client, strict=True):
+        zones = {zone: policy.ZoneCount(eco, total) for zone, (eco, total) in case["totals"].items()}
+        rule = policy.Rule(1, tuple(case["rule"]["zones"]), Decimal(str(case["rule"]["min_eco_share_pct"])))
+        assert verdict == policy.is_compliant(zones, rule), case
+
+
+def test_half_filled_form_survives_a_reload(app_page):
+    fill_survey(app_page, "S-002", 3, pe_bags=1)
+    app_page.fill("#f-skus", "40")
+    app_page.dispatch_event("#f-skus", "input")
+    app_page.wait_for_timeout(600)  # the draft is written a moment after the last change
+    app_page.reload()
+    app_page.wait_for_selector("#view-form:not([hidden])")
+    assert app_page.input_value("#c-checkout-PAPER") == "3"
+    assert app_page.input_value("#c-checkout-PE_BAG") == "1"
+    assert app_page.input_value("#f-skus") == "40"
+    assert "S-002" in app_page.text_content("#form-store-meta")
+
+
+def test_stale_csrf_token_is_refreshed_and_the_send_retried_once(browser, live_server, app):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, live_server)
+    calls = []
+
+    def stale_once(route):
+        calls.append(1)
+        if len(calls) == 1:
+            body = {"error": {"code": "csrf", "message": "stale"}}
+            route.fulfill(status=400, content_type="application/json", body=json.dumps(body))
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/surveys", stale_once)
+    fill_survey(page, "S-001", 2)
+    page.click("#save-survey")
+    rows = wait_for_rows(app, 1, timeout=5, page=page)
+    assert rows == 1, (calls, page.text_content("#status"))  # in the same flush, not after a back-off
+    assert len(calls) == 2
+    context.close()
+
+
+def test_store_search_offline_by_name_code_and_unit(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, live_server)
+    context.set_offline(True)
+    page.reload()
+    ready(page)
+    for query, expected in (("S-002", ["S-002"]), ("pho hien", ["S-001"]), ("mỹ hào", ["S-002", "S-003"])):
+        page.fill("#store-search", query)
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('#store-list button.store').length === n", arg=len(expected)
+        )
+        codes = page.eval_on_selector_all("#store-list button.store", "(nodes) => nodes.map((n) => n.dataset.code)")
+        assert sorted(codes) == expected, query
+    assert "24" in page.text_content("#stores-refreshed") or page.text_content("#stores-refreshed").strip()
+    context.close()

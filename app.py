@@ -9,7 +9,22 @@ from pathlib import Path
 from flask import Flask
 
 from models import db
-from survey import api, auth, cli, errors, i18n, indicator_pages, offline_app, rules, stores, survey_form, users
+from survey import (
+    api,
+    auth,
+    cli,
+    errors,
+    i18n,
+    indicator_pages,
+    links,
+    offline_app,
+    review_pages,
+    rules,
+    self_report,
+    stores,
+    survey_form,
+    users,
+)
 from survey.extensions import csrf, limiter, login_manager, migrate
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
@@ -35,6 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_RATE_LIMIT="30 per minute",
         SYNC_RATE_LIMIT="120 per minute",
+        # A store manager sends a report a week or so; these leave room for mistakes, not floods.
+        SELF_REPORT_LINK_LIMIT="10 per hour;30 per day",
+        SELF_REPORT_ADDRESS_LIMIT="30 per hour",
+        SELF_REPORT_MAX_PENDING=3,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
@@ -55,7 +74,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
 
     offline_app.init_app(app)
-    for module in (auth, api, stores, users, survey_form, indicator_pages, rules, offline_app):
+    blueprints = (
+        auth,
+        api,
+        stores,
+        users,
+        survey_form,
+        indicator_pages,
+        rules,
+        offline_app,
+        links,
+        self_report,
+        review_pages,
+    )
+    for module in blueprints:
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

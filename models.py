@@ -251,6 +251,24 @@ class EcoLabelLine(db.Model):
     __table_args__ = (CheckConstraint("sku_count >= 0", name="sku_count_not_negative"),)
 
 
+class StoreLink(db.Model):
+    """A store's secret self-report link. Only a digest of the token is stored, for look-up;
+    the token itself is re-derived from the nonce with the app's secret when a QR is drawn."""
+
+    __tablename__ = "store_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    store: Mapped[Store] = relationship()
+
+
 class AuditEntry(db.Model):
     """Who changed what, when, from what to what: review decisions, rule edits."""
 

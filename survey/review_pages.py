@@ -1,0 +1,185 @@
+"""The reviewers' queue, a survey's detail with the decision form, and the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from models import AdminUnit, AuditEntry, PackagingCategory, Store, Survey, db
+from survey import figures, policy, review
+from survey.auth import role_required
+from survey.survey_form import ZONE_NAMES
+
+bp = Blueprint("review_pages", __name__)
+PAGE_SIZE = 50
+STATE_NAMES = {
+    "received": _l("Received"),
+    "has_issues": _l("Has issues"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
+
+
+class DecisionForm(FlaskForm):
+    state = SelectField(_l("Decision"), choices=[SelectChoice(k, v) for k, v in STATE_NAMES.items()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Save the decision"))
+
+    def validate_comment(self, field):
+        """Ask for a reason whenever a survey is turned down or sent back."""
+        if self.state.data in ("rejected", "has_issues") and not (field.data or "").strip():
+            raise ValidationError(_("Say what is wrong, so that the sender can act on it."))
+
+
+def parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def queue_query(args) -> tuple:
+    """Build the queue's query from the filters; return it with the filters as understood."""
+    source = args.get("source", "self_report")
+    source = source if source in policy.SOURCES else "self_report"
+    state = args.get("state", "open")
+    query = select(Survey).join(Store).options(joinedload(Survey.store).joinedload(Store.unit))
+    query = query.where(Survey.source == source)
+    if state == "open":
+        query = query.where(Survey.review_state.in_(("received", "has_issues")))
+    elif state in policy.REVIEW_STATES:
+        query = query.where(Survey.review_state == state)
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args.get("unit", "")))
+    if unit is not None:
+        query = query.where(Store.unit_id.in_(figures.unit_and_descendant_ids(unit)))
+    if store_code := args.get("store", "").strip():
+        query = query.where(Store.code == store_code)
+    # Days are local (Asia/Ho_Chi_Minh, UTC+7); visits are stored in UTC.
+    if start := parse_day(args.get("from")):
+        query = query.where(Survey.visited_at >= datetime.combine(start, time()) - timedelta(hours=7))
+    if end := parse_day(args.get("to")):
+        query = query.where(Survey.visited_at < datetime.combine(end, time()) + timedelta(hours=17))
+    filters = {"source": source, "state": state, "unit": unit.code if unit else "", "store": store_code}
+    filters |= {"from": args.get("from", ""), "to": args.get("to", "")}
+    return query, filters
+
+
+@bp.route("/review")
+@role_required("reviewer", "admin")
+def queue():
+    """List surveys to review, inspections and self-reports apart."""
+    query, filters = queue_query(request.args)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, request.args.get("page", 1, type=int))
+    surveys = db.session.scalars(
+        query.order_by(Survey.received_at.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    waiting = dict(
+        db.session.execute(
+            select(Survey.source, func.count()).where(Survey.review_state == "received").group_by(Survey.source)
+        ).all()
+    )
+    units = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
+    return render_template(
+        "review/queue.html",
+        surveys=surveys,
+        filters=filters,
+        total=total,
+        page=page,
+        page_size=PAGE_SIZE,
+        waiting=waiting,
+        units=list(units),
+        state_names=STATE_NAMES,
+        source_names=SOURCE_NAMES,
+    )
+
+
+def zone_counts(survey: Survey) -> dict[str, policy.ZoneCount]:
+    """Eco units and all units per zone of one survey."""
+    eco = dict(db.session.execute(select(PackagingCategory.code, PackagingCategory.eco)).all())
+    totals: dict[str, policy.ZoneCount] = {}
+    for line in survey.packaging:
+        before = totals.get(line.zone, policy.ZoneCount(0, 0))
+        totals[line.zone] = policy.ZoneCount(
+            before.eco + (line.count if eco.get(line.category_code) else 0), before.total + line.count
+        )
+    return totals
+
+
+def judge(survey: Survey) -> dict:
+    """What the rule in force for the survey's year says of it."""
+    zones = zone_counts(survey)
+    rule = figures.rule_for_year(survey.visit_year)
+    shares = {zone: policy.zone_eco_share(count) for zone, count in zones.items()}
+    return {
+        "rule": rule,
+        "compliant": policy.is_compliant(zones, rule),
+        "shares": {zone: None if s is None else policy.round_half_up(100 * s) for zone, s in shares.items()},
+        "counts": policy.survey_counts(survey.source, survey.review_state),
+    }
+
+
+@bp.route("/review/<survey_id>", methods=["GET", "POST"])
+@role_required("reviewer", "admin")
+def detail(survey_id: str):
+    """Show one survey with the rule's verdict and the store's history; take a decision."""
+    try:
+        survey = db.session.get(Survey, uuid.UUID(survey_id))
+    except ValueError:
+        survey = None
+    if survey is None:
+        abort(404)
+    form = DecisionForm(state=survey.review_state)
+    if form.validate_on_submit():
+        if form.state.data != survey.review_state or form.comment.data:
+            review.set_state(survey, form.state.data, form.comment.data.strip(), current_user._get_current_object())
+            flash(_("Decision saved: %(state)s.", state=STATE_NAMES[form.state.data]), "info")
+        return redirect(url_for("review_pages.detail", survey_id=survey_id))
+    earlier = db.session.scalars(
+        select(Survey)
+        .where(Survey.store_id == survey.store_id, Survey.id != survey.id)
+        .order_by(Survey.visited_at.desc())
+        .limit(20)
+    ).all()
+    audit = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.target == f"survey:{survey.id}").order_by(AuditEntry.at.desc())
+    ).all()
+    return render_template(
+        "review/detail.html",
+        survey=survey,
+        verdict=judge(survey),
+        form=form,
+        zone_names=ZONE_NAMES,
+        earlier=[(other, judge(other)) for other in earlier],
+        audit=audit,
+        state_names=STATE_NAMES,
+        source_names=SOURCE_NAMES,
+        visited_at=review.visited_at_iso,
+    )
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit_log():
+    """The audit log: every review decision, link change and rule change."""
+    page = max(1, request.args.get("page", 1, type=int))
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    return render_template("review/audit.html", entries=entries, page=page, total=total, page_size=PAGE_SIZE)

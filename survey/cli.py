@@ -15,7 +15,6 @@ from models import ROLES, Store, User, db
 from survey import demo, importing
 from survey.vocab import load_vocabularies
 
-
 MIN_PASSWORD = 10  # the same minimum as the user management pages
 
 

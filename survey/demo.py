@@ -132,6 +132,25 @@ def seed_surveys(inspector: User) -> None:
             )
     for payload in payloads:
         sync.store_survey(payload, "inspection", inspector)
+    seed_self_reports(rng)
+
+
+def seed_self_reports(rng: random.Random) -> None:
+    """A few store managers' reports waiting in the reviewers' queue."""
+    yesterday = datetime.now(LOCAL).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    for code in ("DEMO-001", "DEMO-006", "DEMO-011"):
+        sync.store_survey(
+            {
+                "id": str(uuid.uuid5(DEMO_NAMESPACE, f"{code}-self-report")),
+                "store_code": code,
+                "visited_at": yesterday.isoformat(),
+                "form_version": 1,
+                "packaging": demo_packaging(rng, yesterday.year, rng.random() < 0.5),
+                "notes": "[Demo] Cửa hàng tự báo cáo",
+            },
+            "self_report",
+            None,
+        )
 
 
 def print_logins() -> None:

@@ -1,0 +1,122 @@
+"""Time one year's indicators at 10,000 and at 100,000 surveys (2,000 stores, ten years).
+
+Run: .venv/bin/python bench/dashboard.py   (or `make bench`). Prints figures; asserts nothing.
+Goal (issue 5): at most 300 ms at 100,000 surveys on SQLite, and a ratio of at most 3.
+Rows are written with bulk inserts straight into the tables: the bench measures reading.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app  # noqa: E402
+from models import AdminUnit, EcoLabelLine, PackagingLine, Store, Survey, db  # noqa: E402
+from survey import figures, policy  # noqa: E402
+from survey.vocab import load_vocabularies  # noqa: E402
+
+STORES = 2_000
+YEAR = 2025
+RUNS = 7
+CHECKOUT = ("PE_BAG", "PAPER", "CUSTOMER_OWN", "CERT_BIO_BAG")
+PACKED = ("NATURAL", "EPS_FOAM", "CLING_FILM", "PAPER")
+
+
+def make_stores(rng: random.Random) -> list[int]:
+    province = AdminUnit(code="B", name="Tỉnh", level="province")
+    db.session.add(province)
+    units = [AdminUnit(code=f"B-{n}", name=f"Xã {n}", level="commune", parent=province) for n in range(100)]
+    db.session.add_all(units)
+    db.session.flush()
+    rows = [
+        {
+            "code": f"B-{n:05d}",
+            "name": f"Siêu thị {n}",
+            "type": rng.choice(policy.STORE_TYPES),
+            "unit_id": rng.choice(units).id,
+            "address": "",
+            "chain": "",
+            "opened_on": date(rng.randint(2015, 2029), 1, 1) if rng.random() < 0.3 else None,
+        }
+        for n in range(STORES)
+    ]
+    db.session.execute(insert(Store), rows)
+    db.session.commit()
+    return list(db.session.scalars(select(Store.id)))
+
+
+def add_surveys(rng: random.Random, store_ids: list[int], count: int) -> None:
+    """Add surveys spread over 2021–2030, each with checkout and store-packed lines."""
+    surveys, packaging, labels = [], [], []
+    start = datetime(2021, 1, 1)
+    for _ in range(count):
+        survey_id = uuid.uuid4()
+        visited = start + timedelta(minutes=rng.randint(0, 10 * 365 * 24 * 60))
+        source = "inspection" if rng.random() < 0.8 else "self_report"
+        surveys.append(
+            {
+                "id": survey_id,
+                "store_id": rng.choice(store_ids),
+                "visited_at": visited,
+                "visited_offset_min": 420,
+                "visit_year": policy.survey_year(visited.replace(tzinfo=policy.LOCAL_TZ)),
+                "form_version": 1,
+                "notes": "",
+                "source": source,
+                "review_state": rng.choice(policy.REVIEW_STATES),
+                "received_at": visited + timedelta(hours=2),
+                "content_hash": survey_id.hex,
+            }
+        )
+        for zone, categories in (("checkout", CHECKOUT), ("store_packed", PACKED)):
+            for category in rng.sample(categories, 2):
+                packaging.append({"survey_id": survey_id, "zone": zone, "category_code": category, "count": rng.randint(1, 9)})
+        labels.append({"survey_id": survey_id, "label_code": "VN_ECOLABEL", "product_group": "", "sku_count": rng.randint(0, 4)})
+    db.session.execute(insert(Survey), surveys)
+    db.session.execute(insert(PackagingLine), packaging)
+    db.session.execute(insert(EcoLabelLine), labels)
+    db.session.commit()
+
+
+def time_indicators() -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        db.session.expire_all()
+        start = time.perf_counter()
+        result = figures.year_indicators(YEAR)
+        times.append((time.perf_counter() - start) * 1000)
+    assert result["stores_in_scope"] > 0
+    return times
+
+
+def main() -> None:
+    rng = random.Random(889)
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"})
+        with app.app_context():
+            db.create_all()
+            load_vocabularies()
+            store_ids = make_stores(rng)
+            add_surveys(rng, store_ids, 10_000)
+            small = time_indicators()
+            add_surveys(rng, store_ids, 90_000)
+            large = time_indicators()
+    small_ms, large_ms = statistics.median(small), statistics.median(large)
+    print(f"One year's indicators ({YEAR}), {STORES:,} stores, SQLite, median of {RUNS} runs:")
+    print(f"  10,000 surveys:  {small_ms:7.1f} ms (min {min(small):.1f}, max {max(small):.1f})")
+    print(f"  100,000 surveys: {large_ms:7.1f} ms (min {min(large):.1f}, max {max(large):.1f})")
+    print(f"  ratio 100k/10k:  {large_ms / small_ms:.2f}   (goal: ≤ 300 ms at 100,000 and a ratio ≤ 3)")
+
+
+if __name__ == "__main__":
+    main()

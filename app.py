@@ -14,6 +14,7 @@ from survey import (
     auth,
     cli,
     errors,
+    exports,
     i18n,
     indicator_pages,
     links,
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         links,
         self_report,
         review_pages,
+        exports,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

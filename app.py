@@ -13,6 +13,7 @@ from survey import (
     api,
     auth,
     cli,
+    dashboard,
     errors,
     exports,
     i18n,
@@ -88,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         self_report,
         review_pages,
         exports,
+        dashboard,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

@@ -8,6 +8,7 @@ domain.md live in one place.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import UTC, date
 
@@ -175,3 +176,63 @@ def year_indicators(year: int, unit: AdminUnit | None = None, source: str | None
     for entry in result["by_unit"]:
         entry["unit_name"] = names.get(entry["unit_code"], "")
     return result
+
+
+def ancestor_at_level(level: str) -> dict[str, tuple[str, str]]:
+    """Map each unit code to the (code, name) of itself or its ancestor at a level."""
+    units = {unit.id: unit for unit in db.session.scalars(select(AdminUnit))}
+    mapping = {}
+    for unit in units.values():
+        current = unit
+        while current is not None and current.level != level:
+            current = units.get(current.parent_id)
+        mapping[unit.code] = (current.code, current.name) if current else ("", "")
+    return mapping
+
+
+def dashboard_figures(year: int, level: str) -> dict:
+    """Everything the dashboard shows for a year: headline, units at a level, types, sources, labels."""
+    rule = rule_for_year(year)
+    rows = policy.judge_stores(store_facts(year), year, rule)
+    result = policy.indicators_from_rows(rows, year, rule)
+    target = result["target_pct"]
+    owner = ancestor_at_level(level)
+    grouped: dict[tuple[str, str], list[policy.StoreYear]] = defaultdict(list)
+    for row in rows:
+        grouped[owner.get(row.unit_code, ("", ""))].append(row)
+    result["by_level"] = [
+        {"unit_code": code, "unit_name": name, **policy.summarise(group, target)}
+        for (code, name), group in sorted(grouped.items(), key=lambda item: item[0][1])
+    ]
+    result["by_source"] = {
+        source: policy.indicators(store_facts(year, source=source), year, rule) for source in policy.SOURCES
+    }
+    deciding = [uuid.UUID(row.deciding.id) for row in rows if row.deciding is not None]
+    result["labels"] = label_breakdown(deciding)
+    result["stores"] = rows
+    return result
+
+
+def label_breakdown(survey_ids: list) -> list[tuple[str, int, bool]]:
+    """Eco-labelled SKUs per label type over the deciding surveys (counted types first)."""
+    if not survey_ids:
+        return []
+    query = (
+        select(EcoLabelType.code, func.sum(EcoLabelLine.sku_count), EcoLabelType.counted)
+        .join(EcoLabelLine, EcoLabelLine.label_code == EcoLabelType.code)
+        .where(EcoLabelLine.survey_id.in_(survey_ids))
+        .group_by(EcoLabelType.code, EcoLabelType.counted, EcoLabelType.position)
+        .order_by(EcoLabelType.counted.desc(), EcoLabelType.position)
+    )
+    return [(code, int(total or 0), bool(counted)) for code, total, counted in db.session.execute(query)]
+
+
+def yearly_compliance(first: int = 2021, last: int = 2030) -> list[dict]:
+    """Headline compliance per year, with its target, for the chart."""
+    series = []
+    for year in range(first, last + 1):
+        rule = rule_for_year(year)
+        rows = policy.judge_stores(store_facts(year), year, rule)
+        summary = policy.summarise(rows, policy.target_pct_for_year(year))
+        series.append({"year": year, "compliance_pct": summary["compliance_pct"], "target_pct": summary["target_pct"]})
+    return series

@@ -1,0 +1,60 @@
+"""Geometry for the dashboard's server-rendered SVG charts (no JavaScript chart library).
+
+Each function returns plain numbers for a template to draw; the figures themselves are
+also printed in tables beside the charts, which serve as their text alternative.
+"""
+
+from __future__ import annotations
+
+YEAR_CHART = {"width": 640, "height": 240, "left": 36, "right": 8, "top": 12, "bottom": 28}
+BAR_ROW = 26
+
+
+def y_of(pct: float, chart: dict) -> float:
+    """The vertical position of a percentage (0 at the bottom, 100 at the top)."""
+    inner = chart["height"] - chart["top"] - chart["bottom"]
+    return round(chart["top"] + inner * (1 - pct / 100), 1)
+
+
+def yearly_chart(series: list[dict]) -> dict:
+    """Bars of compliance per year with the target drawn as a line over each year."""
+    chart = dict(YEAR_CHART)
+    slot = (chart["width"] - chart["left"] - chart["right"]) / max(len(series), 1)
+    bars = []
+    for index, point in enumerate(series):
+        x = chart["left"] + index * slot
+        value = point["compliance_pct"]
+        top = y_of(value or 0, chart)
+        bars.append(
+            {
+                "year": point["year"],
+                "x": round(x + slot * 0.2, 1),
+                "width": round(slot * 0.6, 1),
+                "y": top,
+                "height": round(y_of(0, chart) - top, 1),
+                "value": value,
+                "label_x": round(x + slot / 2, 1),
+                "target_y": None if point["target_pct"] is None else y_of(point["target_pct"], chart),
+                "target_x1": round(x, 1),
+                "target_x2": round(x + slot, 1),
+            }
+        )
+    grid = [{"pct": pct, "y": y_of(pct, chart)} for pct in (0, 25, 50, 75, 100)]
+    return {**chart, "bars": bars, "grid": grid, "axis_y": y_of(0, chart)}
+
+
+def unit_bars(rows: list[dict], target_pct: int | None, width: int = 640, label_width: int = 200) -> dict:
+    """Horizontal bars of compliance per unit, with the target marked."""
+    inner = width - label_width - 48
+    bars = [
+        {
+            "name": row["unit_name"] or "–",
+            "y": index * BAR_ROW,
+            "width": round(inner * (row["compliance_pct"] or 0) / 100, 1),
+            "value": row["compliance_pct"],
+        }
+        for index, row in enumerate(rows)
+    ]
+    target_x = None if target_pct is None else round(label_width + inner * target_pct / 100, 1)
+    return {"width": width, "height": max(len(rows), 1) * BAR_ROW, "label_width": label_width, "bars": bars,
+            "target_x": target_x}  # fmt: skip

@@ -1,0 +1,22 @@
+"""The dashboard in Chromium at desktop and phone widths, screenshotted for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_pages_in_chromium import log_in
+from tests.test_indicators_api import table  # noqa: F401 (fixture)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_dashboard_fits_and_shows_its_charts(browser, live_server, table, width):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, "reviewer")
+    page.goto(f"{live_server}/dashboard?year=2025")
+    assert page.text_content("#headline-pct") == "50,0%"
+    assert page.locator("svg[role=img]").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"dashboard-{width}")
+    context.close()

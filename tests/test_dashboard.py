@@ -1,0 +1,91 @@
+"""The dashboard's figures, breakdowns, charts and drill-down against the hand-computed 2025 table."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_indicators_api import table  # noqa: F401 (fixture)
+
+
+def rows_of(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows
+    ]
+
+
+def test_headline_and_progress(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/dashboard?year=2025").get_data(as_text=True)
+    assert '<strong id="headline-pct">50,0%</strong>' in html
+    assert "2 " in re.search(r"<p>([^<]*)</p>", html.split('class="progress"')[1]).group(1)  # two more stores needed
+    assert 'style="width: 50.0%"' in html and 'style="left: 85%"' in html
+    assert 'id="rule-statement"' in html and "1" in html
+
+
+def test_breakdown_by_old_district_and_by_type(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/dashboard?year=2025&level=district").get_data(as_text=True)
+    by_level = {row[0]: row[1:4] for row in rows_of(html, "by-level")}
+    assert by_level["Thị xã Mỹ Hào"] == ["2", "2", "1"]  # S-002, S-007
+    assert len(by_level) == 2  # S-001's commune lies under no old district
+    by_type = {row[0]: row[1:5] for row in rows_of(html, "by-type")}
+    assert list(by_type.values()) == [["2", "2", "2", "100,0"], ["2", "1", "0", "0,0"]]
+
+
+def test_inspections_and_self_reports_apart(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    rows = rows_of(client.get("/dashboard?year=2025").get_data(as_text=True), "by-source")
+    assert [row[1:4] for row in rows] == [["4", "2", "1"], ["4", "1", "1"]]
+
+
+def test_labels_by_type_count_only_deciding_surveys(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    rows = rows_of(client.get("/dashboard?year=2025").get_data(as_text=True), "by-label")
+    totals = {row[0].split(" (")[0]: row[1] for row in rows}
+    assert totals["Nhãn sinh thái Việt Nam"] == "3"
+    assert totals["Chứng nhận túi ni lông thân thiện môi trường"] == "2"
+    assert any("SELF" in key or "Tự công bố" in key for key in totals)  # recorded, shown apart, not counted
+
+
+def test_charts_are_svg_with_text_alternatives(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/dashboard?year=2025").get_data(as_text=True)
+    assert html.count("<svg") == 2 and '<title id="yearly-title">' in html
+    desc = re.search(r'<desc id="yearly-desc">(.*?)</desc>', html, re.S).group(1)
+    assert "2025: 50,0%" in desc and "2030" in desc
+    assert "<script" not in html.split("<main")[1]
+
+
+def test_drill_down_lists_the_stores_behind_each_figure(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+
+    def codes(status, **extra):
+        query = "&".join(f"{k}={v}" for k, v in {"year": 2025, "status": status, **extra}.items())
+        html = client.get(f"/dashboard/stores?{query}").get_data(as_text=True)
+        return sorted(re.findall(r'<tr data-code="([^"]+)"', html))
+
+    assert codes("compliant") == ["S-001", "S-007"]
+    assert codes("not_compliant") == ["S-002"]
+    assert codes("unsurveyed") == ["S-006"]
+    assert codes("all") == ["S-001", "S-002", "S-006", "S-007"]
+    assert codes("all", unit="HY-PH") == ["S-001", "S-006"]
+    assert codes("all", type="commercial_centre") == ["S-002", "S-006"]
+    assert client.get("/dashboard/stores?status=bogus").status_code == 404
+
+
+def test_store_page_shows_its_history(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/dashboard/store/S-002").get_data(as_text=True)
+    history = rows_of(html, "history")
+    assert len(history) == 2
+    assert history[1][3] == "75,0"  # checkout eco share of the May inspection
+    assert client.get("/dashboard/store/NOPE").status_code == 404
+
+
+def test_dashboard_is_for_staff(client, auth):
+    assert client.get("/dashboard").status_code == 302
+    auth.login("inspector")
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/dashboard/stores").status_code == 403

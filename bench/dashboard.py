@@ -80,8 +80,12 @@ def add_surveys(rng: random.Random, store_ids: list[int], count: int) -> None:
         )
         for zone, categories in (("checkout", CHECKOUT), ("store_packed", PACKED)):
             for category in rng.sample(categories, 2):
-                packaging.append({"survey_id": survey_id, "zone": zone, "category_code": category, "count": rng.randint(1, 9)})
-        labels.append({"survey_id": survey_id, "label_code": "VN_ECOLABEL", "product_group": "", "sku_count": rng.randint(0, 4)})
+                packaging.append(
+                    {"survey_id": survey_id, "zone": zone, "category_code": category, "count": rng.randint(1, 9)}
+                )
+        labels.append(
+            {"survey_id": survey_id, "label_code": "VN_ECOLABEL", "product_group": "", "sku_count": rng.randint(0, 4)}
+        )
     db.session.execute(insert(Survey), surveys)
     db.session.execute(insert(PackagingLine), packaging)
     db.session.execute(insert(EcoLabelLine), labels)

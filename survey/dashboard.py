@@ -99,3 +99,21 @@ def store(code: str):
         "dashboard/store.html", store=found, history=history, state_names=STATE_NAMES, source_names=SOURCE_NAMES,
         type_names=STORE_TYPE_NAMES, zone_names=ZONE_NAMES,
     )  # fmt: skip
+
+
+@bp.route("/report")
+@role_required("reviewer", "admin")
+def report():
+    """The yearly report to the provincial People's Committee, ready to print on A4."""
+    year = chosen_year()
+    level = chosen_level(year)
+    result = figures.dashboard_figures(year, level)
+    to_act = sorted((row for row in result["stores"] if not row.compliant), key=lambda row: (row.unit_code, row.code))
+    return render_template(
+        "dashboard/report.html", year=year, result=result, yearly=charts.yearly_chart(figures.yearly_compliance()),
+        type_names=STORE_TYPE_NAMES, label_types={label.code: label for label in vocab.label_types()},
+        rule_zones=", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]), to_act=to_act,
+        names=dict(db.session.execute(select(Store.code, Store.name)).all()),
+        unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
+        produced=datetime.now(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
+    )  # fmt: skip

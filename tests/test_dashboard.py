@@ -89,3 +89,15 @@ def test_dashboard_is_for_staff(client, auth):
     auth.login("inspector")
     assert client.get("/dashboard").status_code == 403
     assert client.get("/dashboard/stores").status_code == 403
+
+
+def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/report?year=2025").get_data(as_text=True)
+    assert "2025" in html and "Hưng Yên" in html
+    assert "50,0%" in html and "85%" in html
+    to_act = sorted(row[0] for row in rows_of(html, "to-act"))
+    assert to_act == ["Cửa hàng S-002 (S-002)", "Cửa hàng S-006 (S-006)"]
+    css = client.get("/static/css/dashboard.css")
+    assert "@page" in css.get_data(as_text=True) and "A4" in css.get_data(as_text=True)
+    css.close()

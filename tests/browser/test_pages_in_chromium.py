@@ -13,7 +13,9 @@ def log_in(page, base: str, username: str) -> None:
     page.goto(base + "/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORDS[username])
-    page.click("#submit")
+    with page.expect_navigation():
+        page.click("#submit")
+    page.wait_for_load_state("load")
 
 
 def test_inspector_fills_the_form_without_javascript_at_360px(browser, live_server, app):
@@ -48,5 +50,6 @@ def test_login_page_is_vietnamese_and_fits_360px(phone, live_server):
 def test_reviewer_indicators_page_fits_360px(phone, live_server):
     log_in(phone, live_server, "reviewer")
     assert phone.url.endswith("/indicators")
+    phone.wait_for_load_state("networkidle")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "indicators-360")

@@ -33,6 +33,7 @@ translations: $(VENV)/.app-installed
 extract-messages: $(VENV)/.app-installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output -o survey/translations/messages.pot app.py survey templates
 	$(BIN)/pybabel -q update -N -i survey/translations/messages.pot -d survey/translations
+	$(BIN)/python survey/translations/fill_english.py
 
 bench: $(VENV)/.test-installed translations
 	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -143,7 +143,8 @@ async function onDiscardDraft() {
 
 function describeReason(record) {
   const reason = record.reason || {};
-  return Object.entries(reason).map(([field, message]) => `${field}: ${message}`).join('; ');
+  return Object.entries(reason).map(([field, message]) => `${t(`field_${field.split('.')[0]}`)}: ${message}`)
+    .join('; ');
 }
 
 async function renderOutbox() {

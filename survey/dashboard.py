@@ -33,27 +33,35 @@ def chosen_level(year: int) -> str:
     return "district" if year < REFORM_YEAR else "commune"
 
 
+def year_context() -> dict:
+    """What the dashboard and the yearly report both show for the chosen year."""
+    year = chosen_year()
+    level = chosen_level(year)
+    result = figures.dashboard_figures(year, level)
+    return {
+        "year": year,
+        "level": level,
+        "result": result,
+        "yearly": charts.yearly_chart(figures.yearly_compliance()),
+        "type_names": STORE_TYPE_NAMES,
+        "label_types": {label.code: label for label in vocab.label_types()},
+        "rule_zones": ", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]),
+    }
+
+
 @bp.route("/dashboard")
 @role_required("reviewer", "admin")
 def dashboard():
     """Progress to the targets for a year: headline, units, types, sources, labels, charts."""
-    year = chosen_year()
-    level = chosen_level(year)
-    result = figures.dashboard_figures(year, level)
-    labels = {label.code: label for label in vocab.label_types()}
+    context = year_context()
+    result = context["result"]
     return render_template(
         "dashboard/dashboard.html",
-        year=year,
         years=available_years(),
-        level=level,
-        result=result,
-        yearly=charts.yearly_chart(figures.yearly_compliance()),
         units_chart=charts.unit_bars(result["by_level"], result["target_pct"]),
         figure_names=FIGURE_NAMES,
-        type_names=STORE_TYPE_NAMES,
         source_names=SOURCE_NAMES,
-        label_types=labels,
-        rule_zones=", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]),
+        **context,
     )
 
 
@@ -105,15 +113,14 @@ def store(code: str):
 @role_required("reviewer", "admin")
 def report():
     """The yearly report to the provincial People's Committee, ready to print on A4."""
-    year = chosen_year()
-    level = chosen_level(year)
-    result = figures.dashboard_figures(year, level)
-    to_act = sorted((row for row in result["stores"] if not row.compliant), key=lambda row: (row.unit_code, row.code))
+    context = year_context()
+    rows = context["result"]["stores"]
+    to_act = sorted((row for row in rows if not row.compliant), key=lambda row: (row.unit_code, row.code))
     return render_template(
-        "dashboard/report.html", year=year, result=result, yearly=charts.yearly_chart(figures.yearly_compliance()),
-        type_names=STORE_TYPE_NAMES, label_types={label.code: label for label in vocab.label_types()},
-        rule_zones=", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]), to_act=to_act,
+        "dashboard/report.html",
+        to_act=to_act,
         names=dict(db.session.execute(select(Store.code, Store.name)).all()),
         unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
         produced=datetime.now(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
-    )  # fmt: skip
+        **context,
+    )

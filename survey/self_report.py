@@ -15,19 +15,10 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from models import Store, Survey, db
-from survey import sync, vocab
+from survey import vocab
 from survey.extensions import limiter
 from survey.links import digest, store_for_token
-from survey.survey_form import (
-    LOCAL_TZ,
-    ZONE_NAMES,
-    attach_errors,
-    build_form_class,
-    is_uuid,
-    label_field_name,
-    packaging_field_name,
-    payload_from,
-)
+from survey.survey_form import LOCAL_TZ, build_form_class, render_form, submit
 
 bp = Blueprint("self_report", __name__)
 
@@ -72,25 +63,10 @@ def report(token: str):
         if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"]:
             general_errors.append(_("Your earlier reports are still waiting for review. Please try again later."))
         else:
-            if not is_uuid(form.survey_id.data):
-                form.survey_id.data = str(uuid.uuid4())
-            result = sync.store_survey(payload_from(form, by_zone, labels), "self_report", None)
-            if result["status"] in ("created", "duplicate"):
+            status, general_errors = submit(form, by_zone, labels, "self_report", None)
+            if status in ("created", "duplicate"):
                 return redirect(url_for("self_report.thanks", token=token))
-            general_errors = attach_errors(form, result.get("errors", {}))
-            if result["status"] == "conflict":
-                form.survey_id.data = str(uuid.uuid4())
-    return render_template(
-        "self_report/form.html",
-        store=store,
-        form=form,
-        by_zone=by_zone,
-        labels=labels,
-        zone_names=ZONE_NAMES,
-        packaging_field_name=packaging_field_name,
-        label_field_name=label_field_name,
-        general_errors=general_errors,
-    )
+    return render_form("self_report/form.html", form, by_zone, labels, general_errors, store=store)
 
 
 @bp.route("/r/<token>/thanks")

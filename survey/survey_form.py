@@ -120,20 +120,29 @@ def new_survey():
         form.visited_at.data = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0, tzinfo=None)
     general_errors: list[str] = []
     if form.validate_on_submit():
-        if not is_uuid(form.survey_id.data):
-            form.survey_id.data = str(uuid.uuid4())
-        result = sync.store_survey(
-            payload_from(form, by_zone, labels), "inspection", current_user._get_current_object()
-        )
-        if result["status"] in ("created", "duplicate"):
-            flash(_("Survey saved.") if result["status"] == "created" else _("This survey was already saved."), "info")
+        status, general_errors = submit(form, by_zone, labels, "inspection", current_user._get_current_object())
+        if status in ("created", "duplicate"):
+            flash(_("Survey saved.") if status == "created" else _("This survey was already saved."), "info")
             return redirect(url_for("survey_form.new_survey"))
-        general_errors = attach_errors(form, result.get("errors", {}))
-        if result["status"] == "conflict":
-            # A correction is a new survey: the next save gets its own id.
-            form.survey_id.data = str(uuid.uuid4())
+    return render_form("survey_form.html", form, by_zone, labels, general_errors)
+
+
+def submit(form: SurveyFormBase, by_zone, labels, source: str, sender) -> tuple[str, list[str]]:
+    """Store the filled form as a survey; put the server's objections next to their fields."""
+    if not is_uuid(form.survey_id.data):
+        form.survey_id.data = str(uuid.uuid4())
+    result = sync.store_survey(payload_from(form, by_zone, labels), source, sender)
+    general_errors = attach_errors(form, result.get("errors", {}))
+    if result["status"] == "conflict":
+        # A correction is a new survey: the next save gets its own id.
+        form.survey_id.data = str(uuid.uuid4())
+    return result["status"], general_errors
+
+
+def render_form(template: str, form: SurveyFormBase, by_zone, labels, general_errors: list[str], **context):
+    """Render a page that shows the instrument's count fields."""
     return render_template(
-        "survey_form.html",
+        template,
         form=form,
         by_zone=by_zone,
         labels=labels,
@@ -141,6 +150,7 @@ def new_survey():
         packaging_field_name=packaging_field_name,
         label_field_name=label_field_name,
         general_errors=general_errors,
+        **context,
     )
 
 

@@ -101,3 +101,12 @@ def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, t
     css = client.get("/static/css/dashboard.css")
     assert "@page" in css.get_data(as_text=True) and "A4" in css.get_data(as_text=True)
     css.close()
+
+
+def test_every_headline_figure_matches_the_hand_computed_table(client, auth, table):  # noqa: F811
+    auth.login("reviewer")
+    html = client.get("/dashboard?year=2025").get_data(as_text=True)
+    headline = html.split('class="card headline"')[1].split("</section>")[0]
+    values = re.findall(r"<strong>([^<]*)</strong>", headline)
+    # in scope, compliant, surveyed but not compliant, not surveyed, coverage, eco share, labelled SKUs, stores with labels
+    assert values == ["4", "2", "1", "1", "75,0", "77,8", "5", "2"]

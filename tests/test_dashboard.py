@@ -108,5 +108,5 @@ def test_every_headline_figure_matches_the_hand_computed_table(client, auth, tab
     html = client.get("/dashboard?year=2025").get_data(as_text=True)
     headline = html.split('class="card headline"')[1].split("</section>")[0]
     values = re.findall(r"<strong>([^<]*)</strong>", headline)
-    # in scope, compliant, surveyed but not compliant, not surveyed, coverage, eco share, labelled SKUs, stores with labels
+    # in scope, compliant, surveyed not compliant, unsurveyed, coverage, eco share, labelled SKUs, stores labelled
     assert values == ["4", "2", "1", "1", "75,0", "77,8", "5", "2"]

@@ -11,11 +11,11 @@ from tests.conftest import PASSWORDS, AuthActions, csrf_from
 NEW_PASSWORD = "a-good-password"
 
 
-
 @pytest.fixture(autouse=True)
 def english(client):
     """Read the pages in English, so that messages are checked by their msgid."""
     client.set_cookie("lang", "en")
+
 
 def get_user(app, username: str) -> User | None:
     with app.app_context():

@@ -58,3 +58,16 @@ def unit_bars(rows: list[dict], target_pct: int | None, width: int = 640, label_
     target_x = None if target_pct is None else round(label_width + inner * target_pct / 100, 1)
     return {"width": width, "height": max(len(rows), 1) * BAR_ROW, "label_width": label_width, "bars": bars,
             "target_x": target_x}  # fmt: skip
+
+
+def share_over_time(points: list[tuple[str, float | None]], width: int = 640, height: int = 160) -> dict:
+    """A line of one store's eco share per survey, oldest first; surveys with nothing counted are skipped."""
+    chart = {"width": width, "height": height, "left": 36, "right": 8, "top": 10, "bottom": 22}
+    known = [(label, value) for label, value in points if value is not None]
+    step = (width - chart["left"] - chart["right"]) / max(len(known) - 1, 1)
+    dots = [
+        {"x": round(chart["left"] + index * step, 1), "y": y_of(value, chart), "label": label, "value": value}
+        for index, (label, value) in enumerate(known)
+    ]
+    grid = [{"pct": pct, "y": y_of(pct, chart)} for pct in (0, 50, 100)]
+    return {**chart, "dots": dots, "grid": grid, "path": " ".join(f"{d['x']},{d['y']}" for d in dots)}

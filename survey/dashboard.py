@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
@@ -94,6 +94,11 @@ def stores():
     )  # fmt: skip
 
 
+def local_month(moment: datetime) -> str:
+    """The month of a stored UTC time in Hưng Yên, as 06/2025."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime("%m/%Y")
+
+
 @bp.route("/dashboard/store/<code>")
 @role_required("reviewer", "admin")
 def store(code: str):
@@ -103,8 +108,9 @@ def store(code: str):
         abort(404)
     surveys = db.session.scalars(select(Survey).where(Survey.store_id == found.id).order_by(Survey.visited_at)).all()
     history = [(survey, judge(survey)) for survey in surveys]
+    points = [(local_month(survey.visited_at), verdict["shares"].get("checkout")) for survey, verdict in history]
     return render_template(
-        "dashboard/store.html", store=found, history=history, state_names=STATE_NAMES, source_names=SOURCE_NAMES,
+        "dashboard/store.html", store=found, history=history, trend=charts.share_over_time(points), state_names=STATE_NAMES, source_names=SOURCE_NAMES,
         type_names=STORE_TYPE_NAMES, zone_names=ZONE_NAMES,
     )  # fmt: skip
 

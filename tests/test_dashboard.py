@@ -81,6 +81,8 @@ def test_store_page_shows_its_history(client, auth, table):  # noqa: F811
     history = rows_of(html, "history")
     assert len(history) == 2
     assert history[1][3] == "75,0"  # checkout eco share of the May inspection
+    trend = re.search(r'<desc id="trend-desc">(.*?)</desc>', html, re.S).group(1)
+    assert trend.split() == ["05/2025:", "75,0%;", "10/2025:", "100,0%;"]  # oldest first
     assert client.get("/dashboard/store/NOPE").status_code == 404
 
 
@@ -96,6 +98,10 @@ def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, t
     html = client.get("/report?year=2025").get_data(as_text=True)
     assert "2025" in html and "Hưng Yên" in html
     assert "50,0%" in html and "85%" in html
+    by_type = {row[0]: row[1:] for row in rows_of(html, "report-by-type")}
+    assert by_type["Siêu thị"][:4] == ["2", "2", "2", "100,0"]
+    assert by_type["Trung tâm thương mại"][:6] == ["2", "1", "0", "0,0", "50,0", "2"]
+    assert len(rows_of(html, "report-by-unit")) == 2
     to_act = sorted(row[0] for row in rows_of(html, "to-act"))
     assert to_act == ["Cửa hàng S-002 (S-002)", "Cửa hàng S-006 (S-006)"]
     css = client.get("/static/css/dashboard.css")

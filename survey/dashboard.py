@@ -110,9 +110,15 @@ def store(code: str):
     history = [(survey, judge(survey)) for survey in surveys]
     points = [(local_month(survey.visited_at), verdict["shares"].get("checkout")) for survey, verdict in history]
     return render_template(
-        "dashboard/store.html", store=found, history=history, trend=charts.share_over_time(points), state_names=STATE_NAMES, source_names=SOURCE_NAMES,
-        type_names=STORE_TYPE_NAMES, zone_names=ZONE_NAMES,
-    )  # fmt: skip
+        "dashboard/store.html",
+        store=found,
+        history=history,
+        trend=charts.share_over_time(points),
+        state_names=STATE_NAMES,
+        source_names=SOURCE_NAMES,
+        type_names=STORE_TYPE_NAMES,
+        zone_names=ZONE_NAMES,
+    )
 
 
 @bp.route("/report")

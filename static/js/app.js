@@ -4,13 +4,14 @@
 import { byOwner, get, getMeta, put } from './idb.js';
 import * as form from './form.js';
 import * as outbox from './outbox.js';
+import { outboxView } from './outbox-view.js';
 import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
 
 const $ = (selector) => document.querySelector(selector);
 const owner = document.querySelector('meta[name="app-user"]').content;
 const messages = JSON.parse($('#messages').textContent);
 const t = (key) => messages[key] ?? key;
-const state = { vocab: null, draft: null, saving: false, registration: null, unsent: 0 };
+const state = { vocab: null, draft: null, saving: false, registration: null };
 const saver = form.draftSaver(() => state.draft);
 
 function show(view) {
@@ -141,57 +142,8 @@ async function onDiscardDraft() {
 
 // ---- outbox --------------------------------------------------------------------
 
-function describeReason(record) {
-  const reason = record.reason || {};
-  return Object.entries(reason).map(([field, message]) => `${t(`field_${field.split('.')[0]}`)}: ${message}`)
-    .join('; ');
-}
-
-async function renderOutbox() {
-  const records = (await outbox.listOutbox(owner)).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
-  state.unsent = records.length;
-  $('#outbox-count').textContent = String(records.length);
-  document.body.classList.toggle('has-unsent', records.length > 0);
-  $('#outbox-list').replaceChildren(...records.map((record) => {
-    const item = document.createElement('li');
-    item.className = `outbox-item state-${record.state}`;
-    item.dataset.id = record.id;
-    const title = document.createElement('strong');
-    title.textContent = `${record.storeName || record.payload.store_code} · ${when(record.payload.visited_at)}`;
-    const stateText = document.createElement('span');
-    stateText.className = 'state';
-    stateText.textContent = t(`state_${record.state}`);
-    item.append(title, stateText);
-    if (record.state !== 'queued') {
-      const reason = document.createElement('p');
-      reason.className = 'error reason';
-      reason.textContent = describeReason(record);
-      const retry = Object.assign(document.createElement('button'), { type: 'button', textContent: t('retry') });
-      retry.dataset.retry = record.id;
-      const drop = Object.assign(document.createElement('button'), { type: 'button', textContent: t('discard') });
-      drop.dataset.discard = record.id;
-      drop.className = 'danger';
-      item.append(reason, retry, drop);
-    }
-    return item;
-  }));
-  const sent = (await outbox.listSent(owner)).slice(0, 20);
-  $('#sent-list').replaceChildren(...sent.map((entry) => {
-    const item = document.createElement('li');
-    item.textContent = `${entry.store_name || entry.store_code} · ${t(`status_${entry.status}`)} · ${when(entry.sentAt)}`;
-    return item;
-  }));
-  await renderStorage();
-}
-
-async function renderStorage() {
-  if (!navigator.storage?.estimate) return;
-  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
-  const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
-  const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
-  $('#storage-info').textContent =
-    `${t('storage_used')}: ${kb(usage)} / ${kb(quota)}. ${persisted ? t('storage_persisted') : t('storage_not_persisted')}`;
-}
+const view = outboxView({ owner, t, when, status, requestFlush: () => requestFlush() });
+const renderOutbox = () => view.render();
 
 let flushing = null;
 
@@ -213,45 +165,10 @@ function onFlushEvent(event) {
   }
 }
 
-async function onOutboxClick(event) {
-  const { retry, discard } = event.target.dataset;
-  if (retry) {
-    await outbox.requeue(retry);
-    outbox.resetBackoff();
-    await requestFlush();
-  } else if (discard && window.confirm(t('confirm_discard'))) {
-    await outbox.discard(discard);
-    await renderOutbox();
-  }
-}
-
-async function onExport() {
-  const data = await outbox.exportUnsent(owner);
-  const blob = new Blob([JSON.stringify(data, null, 1)], { type: 'application/json' });
-  const link = Object.assign(document.createElement('a'), {
-    href: URL.createObjectURL(blob), download: `phieu-chua-gui-${owner}-${new Date().toISOString().slice(0, 10)}.json`,
-  });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-}
-
-async function onImport(event) {
-  const file = event.target.files[0];
-  if (!file) return;
-  try {
-    const added = await outbox.importUnsent(owner, JSON.parse(await file.text()));
-    status(`${t('imported')}: ${added}`, 'info');
-    await renderOutbox();
-    requestFlush();
-  } catch {
-    status(t('import_failed'), 'error');
-  }
-  event.target.value = '';
-}
-
 // Synchronous on purpose: a submit can only be stopped before the handler awaits.
 function onLogout(event) {
-  if (state.unsent && !window.confirm(t('confirm_logout').replace('{n}', state.unsent))) event.preventDefault();
+  const unsent = view.unsent();
+  if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) event.preventDefault();
 }
 
 // ---- service worker and updates ---------------------------------------------------
@@ -321,11 +238,11 @@ async function start() {
     const id = event.target.dataset.draft;
     if (id) openDraft(await get('drafts', id));
   });
-  $('#outbox-list').addEventListener('click', onOutboxClick);
+  $('#outbox-list').addEventListener('click', view.onClick);
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', refreshRegistry);
-  $('#export-button').addEventListener('click', onExport);
-  $('#import-file').addEventListener('change', onImport);
+  $('#export-button').addEventListener('click', view.onExport);
+  $('#import-file').addEventListener('change', view.onImport);
   $('#logout-form').addEventListener('submit', onLogout);
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {

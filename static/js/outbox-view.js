@@ -1,0 +1,99 @@
+// The outbox page: what waits to be sent, what was refused and why, what was sent,
+// how much the phone stores, and export and import of unsent surveys.
+import * as outbox from './outbox.js';
+
+const $ = (selector) => document.querySelector(selector);
+
+export function outboxView({ owner, t, when, status, requestFlush }) {
+  let unsent = 0;
+
+  function describeReason(record) {
+    const reason = record.reason || {};
+    return Object.entries(reason).map(([field, message]) => `${t(`field_${field.split('.')[0]}`)}: ${message}`)
+      .join('; ');
+  }
+
+  async function render() {
+    const records = (await outbox.listOutbox(owner)).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+    unsent = records.length;
+    $('#outbox-count').textContent = String(records.length);
+    document.body.classList.toggle('has-unsent', records.length > 0);
+    $('#outbox-list').replaceChildren(...records.map((record) => {
+      const item = document.createElement('li');
+      item.className = `outbox-item state-${record.state}`;
+      item.dataset.id = record.id;
+      const title = document.createElement('strong');
+      title.textContent = `${record.storeName || record.payload.store_code} · ${when(record.payload.visited_at)}`;
+      const stateText = document.createElement('span');
+      stateText.className = 'state';
+      stateText.textContent = t(`state_${record.state}`);
+      item.append(title, stateText);
+      if (record.state !== 'queued') {
+        const reason = document.createElement('p');
+        reason.className = 'error reason';
+        reason.textContent = describeReason(record);
+        const retry = Object.assign(document.createElement('button'), { type: 'button', textContent: t('retry') });
+        retry.dataset.retry = record.id;
+        const drop = Object.assign(document.createElement('button'), { type: 'button', textContent: t('discard') });
+        drop.dataset.discard = record.id;
+        drop.className = 'danger';
+        item.append(reason, retry, drop);
+      }
+      return item;
+    }));
+    const sent = (await outbox.listSent(owner)).slice(0, 20);
+    $('#sent-list').replaceChildren(...sent.map((entry) => {
+      const item = document.createElement('li');
+      item.textContent = `${entry.store_name || entry.store_code} · ${t(`status_${entry.status}`)} · ${when(entry.sentAt)}`;
+      return item;
+    }));
+    await renderStorage();
+  }
+
+  async function renderStorage() {
+    if (!navigator.storage?.estimate) return;
+    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+    const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
+    const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
+    $('#storage-info').textContent =
+      `${t('storage_used')}: ${kb(usage)} / ${kb(quota)}. ${persisted ? t('storage_persisted') : t('storage_not_persisted')}`;
+  }
+
+  async function onClick(event) {
+    const { retry, discard } = event.target.dataset;
+    if (retry) {
+      await outbox.requeue(retry);
+      outbox.resetBackoff();
+      await requestFlush();
+    } else if (discard && window.confirm(t('confirm_discard'))) {
+      await outbox.discard(discard);
+      await render();
+    }
+  }
+
+  async function onExport() {
+    const data = await outbox.exportUnsent(owner);
+    const blob = new Blob([JSON.stringify(data, null, 1)], { type: 'application/json' });
+    const link = Object.assign(document.createElement('a'), {
+      href: URL.createObjectURL(blob), download: `phieu-chua-gui-${owner}-${new Date().toISOString().slice(0, 10)}.json`,
+    });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+
+  async function onImport(event) {
+    const file = event.target.files[0];
+    if (!file) return;
+    try {
+      const added = await outbox.importUnsent(owner, JSON.parse(await file.text()));
+      status(`${t('imported')}: ${added}`, 'info');
+      await render();
+      requestFlush();
+    } catch {
+      status(t('import_failed'), 'error');
+    }
+    event.target.value = '';
+  }
+
+  return { render, onClick, onExport, onImport, unsent: () => unsent };
+}

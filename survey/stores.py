@@ -25,18 +25,14 @@ from survey.auth import role_required
 from survey.figures import unit_and_descendant_ids
 from survey.i18n import local_date
 from survey.importing import COLUMNS
+from survey.indicator_pages import STORE_TYPE_NAMES
 from survey.policy import LOCAL_TZ, STORE_TYPES
 
 bp = Blueprint("stores", __name__)
 
 PER_PAGE = 50
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-TYPE_LABELS = {
-    "supermarket": _l("Supermarket"),
-    "commercial_centre": _l("Commercial centre"),
-    "convenience_store": _l("Convenience store"),
-    "market": _l("Market"),
-}
+TYPE_LABELS = STORE_TYPE_NAMES
 
 
 def today_local() -> date:

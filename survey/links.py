@@ -15,6 +15,7 @@ import hmac
 import io
 import re
 import secrets
+from datetime import datetime
 
 import qrcode
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -24,7 +25,7 @@ from qrcode.constants import ERROR_CORRECT_Q
 from sqlalchemy import select
 
 from models import AdminUnit, AuditEntry, Store, StoreLink, db, utcnow
-from survey import figures
+from survey import figures, policy
 from survey.auth import role_required
 
 bp = Blueprint("links", __name__)
@@ -78,6 +79,9 @@ def store_for_token(token: str) -> Store | None:
     link = db.session.scalar(select(StoreLink).where(StoreLink.token_digest == digest(token)))
     if link is None or link.revoked_at is not None:
         return None
+    closed_on = link.store.closed_on
+    if closed_on is not None and closed_on < datetime.now(policy.LOCAL_TZ).date():
+        return None  # a closed store's poster no longer takes reports
     return link.store
 
 
@@ -136,8 +140,11 @@ def change(code: str, action: str):
         abort(404)
     store = store_or_404(code)
     link = active_link(store)
-    if link is not None:
-        link.revoked_at, link.revoked_by_id = utcnow(), actor_id()
+    # Every link still in force goes, should two ever have been made at once.
+    for live in db.session.scalars(
+        select(StoreLink).where(StoreLink.store_id == store.id, StoreLink.revoked_at.is_(None))
+    ):
+        live.revoked_at, live.revoked_by_id = utcnow(), actor_id()
     if action == "replace":
         new_link(store)
     db.session.add(

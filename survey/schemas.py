@@ -18,7 +18,17 @@ MAX_BATCH = 200
 MAX_NOTES = 2000
 FORM_VERSIONS = (1,)  # every form version the server ever issued stays accepted
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+
+
+def refuse_control_characters(value: str) -> str:
+    """Keep text free of control characters other than tab and line breaks."""
+    if any(ord(char) < 32 and char not in "\t\r\n" for char in value):
+        raise ValueError("control characters")
+    return value
+
+
 Zone = Literal["checkout", "store_packed"]
 ReviewState = Literal["received", "has_issues", "approved", "rejected"]
 
@@ -32,11 +42,21 @@ class PackagingCount(Payload):
     category: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
     count: Count
 
+    @field_validator("category")
+    @classmethod
+    def no_control_characters(cls, value: str) -> str:
+        return refuse_control_characters(value)
+
 
 class EcoLabelCount(Payload):
     label: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
     product_group: Annotated[str, Field(strict=True, max_length=200)] = ""
     sku_count: Count
+
+    @field_validator("label", "product_group")
+    @classmethod
+    def no_control_characters(cls, value: str) -> str:
+        return refuse_control_characters(value)
 
 
 class Location(Payload):
@@ -77,7 +97,16 @@ class SurveyIn(Payload):
             raise ValueError("not an ISO 8601 date-time") from None
         if moment.tzinfo is None:
             raise ValueError("missing UTC offset")
+        # Years near 1 or 9999 overflow on conversion to UTC; nothing real lies outside these.
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise ValueError("visit date out of range")
         return value
+
+    @field_validator("store_code", "notes")
+    @classmethod
+    def no_control_characters(cls, value: str) -> str:
+        """Refuse NUL and other control characters that no keyboard types (PostgreSQL refuses NUL)."""
+        return refuse_control_characters(value)
 
     @field_validator("form_version")
     @classmethod

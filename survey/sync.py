@@ -12,10 +12,11 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, Survey, User, db
 from survey import policy
@@ -55,6 +56,8 @@ def pydantic_message(error: dict) -> str:
             "not an ISO 8601 date-time": _("Must be a date and time in ISO 8601."),
             "missing UTC offset": _("The time must include its UTC offset, e.g. +07:00."),
             "unknown form version": _("Unknown form version."),
+            "visit date out of range": _("The visit date is not plausible."),
+            "control characters": _("Contains characters that cannot be stored."),
         }.get(reason, reason)
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 
@@ -185,6 +188,19 @@ def store_survey(raw: object, source: str, sender: User | None, now: datetime | 
 
 
 def store_batch(items: list, source: str, sender: User | None) -> list[dict]:
-    """Store each survey of a batch on its own, in order."""
+    """Store each survey of a batch on its own, in order: one that breaks never takes the others with it."""
     now = datetime.now(UTC)
-    return [store_survey(item, source, sender, now) for item in items]
+    results = []
+    for item in items:
+        try:
+            results.append(store_survey(item, source, sender, now))
+        except (ValueError, OverflowError, TypeError, DataError) as error:
+            # Input that slipped past validation: refuse this survey alone, keep the batch going.
+            # A database outage (OperationalError) still fails the request, so the phone retries.
+            db.session.rollback()
+            current_app.logger.exception("Survey refused by an unexpected error", exc_info=error)
+            survey_id = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+            results.append(
+                {"id": survey_id, "status": "invalid", "errors": {"survey": _("This survey could not be read.")}}
+            )
+    return results

@@ -258,6 +258,10 @@ INVALID_CASES = [
     ("visited_at", "2025-06-14T09:30:00", "visited_at"),  # no offset
     ("visited_at", "yesterday", "visited_at"),
     ("visited_at", 1718000000, "visited_at"),
+    ("visited_at", "0001-01-01T03:00:00+07:00", "visited_at"),  # would overflow on conversion to UTC
+    ("visited_at", "9999-12-31T23:00:00-05:00", "visited_at"),
+    ("notes", "nul\x00byte", "notes"),
+    ("eco_labels.0.product_group", "a\x00b", "eco_labels.0.product_group"),
     ("form_version", 99, "form_version"),
     ("form_version", "1", "form_version"),
     ("notes", "x" * 2001, "notes"),
@@ -440,3 +444,23 @@ def test_lines_are_deleted_with_nothing_left_behind_on_invalid(api, app):
     bad["eco_labels"].append({"label": "NOPE", "sku_count": 1})
     assert sync(api, bad)[0]["status"] == "invalid"
     assert count_rows(app, PackagingLine) == 0 and count_rows(app, EcoLabelLine) == 0
+
+
+def test_an_unexpected_error_refuses_that_survey_alone(api, app, monkeypatch):
+    """A survey that breaks the server's code is set aside; the rest of the batch is stored."""
+    from survey import sync as sync_module
+
+    real = sync_module.store_survey
+    broken_id = str(uuid.uuid4())
+
+    def fragile(item, *args, **kwargs):
+        if item.get("id") == broken_id:
+            raise OverflowError("date value out of range")
+        return real(item, *args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "store_survey", fragile)
+    api.login("inspector")
+    results = sync(api, make_survey(), make_survey(id=broken_id), make_survey())
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert results[1]["id"] == broken_id and results[1]["errors"]["survey"]
+    assert count_rows(app, Survey) == 2

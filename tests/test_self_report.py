@@ -154,6 +154,14 @@ def test_self_report_needs_csrf_and_valid_counts(app, client):
         assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
+def test_an_implausible_visit_date_is_refused_not_a_crash(app, client):
+    token = staff_token(app)
+    response = self_report(client, token, visited_at="0001-01-01T03:00")
+    assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 def test_revoked_and_unknown_links_show_the_same_page(app, client, auth):
     token = staff_token(app)
     auth.login("reviewer")
@@ -309,3 +317,24 @@ def test_indicators_follow_the_review_at_once(app, client, auth):
     assert (indicators()["stores_surveyed"], indicators()["stores_compliant"]) == (2, 2)
     decide(client, inspection_id, "rejected", "Đếm nhầm cửa hàng")
     assert (indicators()["stores_surveyed"], indicators()["stores_compliant"]) == (1, 1)
+
+
+def test_a_closed_store_no_longer_takes_reports(app, client):
+    token = staff_token(app)
+    with app.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == "S-001"))
+        store.closed_on = store.opened_on  # closed long ago
+        db.session.commit()
+    assert client.get(f"/r/{token}").status_code == 404
+
+
+def test_revoke_withdraws_every_link_in_force(app, client, auth):
+    with app.app_context():
+        store = db.session.scalar(select(Store).where(Store.code == "S-001"))
+        first, second = links.new_link(store), links.new_link(store)  # as two requests at once might
+        db.session.commit()
+        tokens = [links.token_for(first.nonce), links.token_for(second.nonce)]
+    auth.login("reviewer")
+    change_link(client, "S-001", "revoke")
+    visitor = app.test_client()
+    assert [visitor.get(f"/r/{token}").status_code for token in tokens] == [404, 404]

@@ -112,19 +112,22 @@ async function onSave(event) {
   if (state.saving || !state.draft) return; // a double tap saves once
   state.saving = true;
   $('#save-survey').disabled = true;
+  const draft = form.readForm($('#survey-form'), state.draft);
+  state.draft = draft;
   try {
-    state.draft = form.readForm($('#survey-form'), state.draft);
-    const { payload, errors } = form.check(state.draft, state.vocab, t);
+    const { payload, errors } = form.check(draft, state.vocab, t);
     form.showErrors($('#survey-form'), errors, t);
     if (Object.keys(errors).length) return;
-    await outbox.saveSurvey(owner, payload, state.draft.storeName);
-    state.draft = null;
+    saver.cancel();
+    state.draft = null; // from here on no draft write may resurrect it
+    await outbox.saveSurvey(owner, payload, draft.storeName);
     status(t('saved'), 'info');
     show('stores');
     await Promise.all([renderDrafts(), renderOutbox()]);
     askBackgroundSync();
     requestFlush();
   } catch (error) {
+    state.draft = draft; // not saved: the form and its draft stay as they were
     status(`${t('save_failed')} ${error.message || error}`, 'error');
   } finally {
     state.saving = false;
@@ -134,8 +137,10 @@ async function onSave(event) {
 
 async function onDiscardDraft() {
   if (!state.draft || !window.confirm(t('confirm_discard_draft'))) return;
-  await form.discardDraft(state.draft.id);
+  const { id } = state.draft;
+  saver.cancel();
   state.draft = null;
+  await form.discardDraft(id);
   show('stores');
   renderDrafts();
 }
@@ -165,10 +170,16 @@ function onFlushEvent(event) {
   }
 }
 
-// Synchronous on purpose: a submit can only be stopped before the handler awaits.
+// The confirmation is asked before any await: a submit can only be stopped synchronously.
+// The cached app page names this inspector, so it is dropped before the log-out goes on.
 function onLogout(event) {
   const unsent = view.unsent();
-  if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) event.preventDefault();
+  event.preventDefault();
+  if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) return;
+  const forget = window.caches
+    ? caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((c) => c.delete('/app')))))
+    : Promise.resolve();
+  forget.catch(() => {}).finally(() => event.target.submit());
 }
 
 // ---- service worker and updates ---------------------------------------------------

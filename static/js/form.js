@@ -144,7 +144,12 @@ export function draftSaver(getDraft) {
       await setMeta('currentDraft', draft.id);
     }
   };
-  return { later: () => { clearTimeout(timer); timer = setTimeout(saveNow, SAVE_DELAY_MS); }, now: saveNow };
+  return {
+    later: () => { clearTimeout(timer); timer = setTimeout(saveNow, SAVE_DELAY_MS); },
+    now: saveNow,
+    // Before a draft is saved as final or deleted: no late write may bring it back.
+    cancel: () => { clearTimeout(timer); timer = null; },
+  };
 }
 
 export async function discardDraft(id) {

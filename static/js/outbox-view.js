@@ -34,11 +34,14 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
         reason.textContent = describeReason(record);
         const retry = Object.assign(document.createElement('button'), { type: 'button', textContent: t('retry') });
         retry.dataset.retry = record.id;
-        const drop = Object.assign(document.createElement('button'), { type: 'button', textContent: t('discard') });
-        drop.dataset.discard = record.id;
-        drop.className = 'danger';
-        item.append(reason, retry, drop);
+        item.append(reason, retry);
       }
+      // Even a queued survey can be dropped (after a warning), so that one the server keeps
+      // failing on never holds the phone hostage; exporting first keeps a copy.
+      const drop = Object.assign(document.createElement('button'), { type: 'button', textContent: t('discard') });
+      drop.dataset.discard = record.id;
+      drop.className = 'danger';
+      item.append(drop);
       return item;
     }));
     const sent = (await outbox.listSent(owner)).slice(0, 20);

@@ -77,7 +77,8 @@ function applyResults(records, results) {
     const counts = { sent: 0, setAside: 0 };
     for (const [i, record] of records.entries()) {
       const result = results[i];
-      if (!result || result.id !== record.id) continue; // never act on a result we cannot match
+      // Never act on a result we cannot match (the server spells ids in lower case).
+      if (!result || String(result.id).toLowerCase() !== record.id.toLowerCase()) continue;
       if (result.status === 'created' || result.status === 'duplicate') {
         await done(s.outbox.delete(record.id));
         await done(s.sent.put({
@@ -152,8 +153,9 @@ export async function importUnsent(owner, data) {
     for (const record of data.surveys) {
       const payload = record?.payload;
       if (!payload || typeof payload.id !== 'string' || payload.id !== record.id) continue;
+      payload.id = payload.id.toLowerCase();
       if ((await done(s.outbox.get(payload.id))) || (await done(s.sent.get(payload.id)))) continue;
-      await done(s.outbox.put({ ...record, owner, state: 'queued', reason: null }));
+      await done(s.outbox.put({ ...record, id: payload.id, payload, owner, state: 'queued', reason: null }));
       added += 1;
     }
     return added;

@@ -49,6 +49,7 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
   const visited = Date.parse(survey.visited_at);
   if (Number.isNaN(visited)) errors.visited_at = t('visit_time_required');
   else if (visited > now + DAY_MS) errors.visited_at = t('visit_in_future');
+  else if (visited < Date.UTC(2000, 0, 1)) errors.visited_at = t('visit_implausible');
   const allowed = new Map(vocab.categories.map((c) => [c.code, c.zones]));
   survey.packaging.forEach((line, i) => {
     if (!isCount(line.count, vocab.max_count)) errors[`packaging.${i}.count`] = t('count_range');

@@ -197,6 +197,25 @@ def test_update_while_form_half_filled_keeps_the_form(browser, live_server, app)
     context.close()
 
 
+def test_saving_right_after_typing_leaves_no_ghost_draft(browser, live_server, app):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, live_server)
+    context.set_offline(True)
+    fill_survey(page, "S-001", 2)
+    page.fill("#f-notes", "vừa gõ xong")
+    page.dispatch_event("#f-notes", "input")
+    page.click("#save-survey")  # within the draft's 300 ms delay
+    page.wait_for_selector("#view-stores:not([hidden])")
+    page.wait_for_timeout(600)
+    page.reload()
+    ready(page)
+    assert page.is_visible("#view-stores") and not page.is_visible("#view-form")
+    assert page.locator("#draft-list li").count() == 0
+    assert unsent(page) == 1
+    context.close()
+
+
 def test_chromium_reports_no_installability_errors(playwright_session, live_server, tmp_path):
     # A profile on disk: Chromium never offers to install from an incognito context.
     context = playwright_session.chromium.launch_persistent_context(
@@ -233,6 +252,18 @@ def test_logout_with_unsent_surveys_warns_and_keeps_them(browser, live_server, a
     page.click("#logout-form button")
     assert prompts and "1" in prompts[0]
     assert page.url.endswith("/app") and unsent(page) == 1
+    page.remove_listener("dialog", refuse)
+    page.on("dialog", lambda dialog: dialog.accept())
+    context.set_offline(False)
+    with page.expect_navigation():
+        page.click("#logout-form button")
+    assert "/login" in page.url
+    # The page that named this inspector is gone from the cache; the surveys stay on the phone.
+    assert page.evaluate("caches.match('/app').then((r) => r === undefined)")
+    log_in(page, live_server, "inspector")
+    page.wait_for_url("**/app")
+    ready(page)
+    assert unsent(page) == 1 or wait_for_rows(app, 1, page=page) == 1
     context.close()
 
 

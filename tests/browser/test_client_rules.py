@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import User, db
 from survey import policy, sync
-from tests.browser.test_offline_app import fill_survey, open_app, ready, wait_for_rows
+from tests.browser.test_offline_app import fill_survey, new_phone, ready, wait_for_rows
 
 BASE = {
     "store_code": "S-001",
@@ -47,9 +47,7 @@ CASES = {
 
 @pytest.fixture
 def app_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     yield page
     context.close()
 
@@ -114,9 +112,7 @@ def test_half_filled_form_survives_a_reload(app_page):
 
 
 def test_stale_csrf_token_is_refreshed_and_the_send_retried_once(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     calls = []
 
     def stale_once(route):
@@ -137,9 +133,7 @@ def test_stale_csrf_token_is_refreshed_and_the_send_retried_once(browser, live_s
 
 
 def test_store_search_offline_by_name_code_and_unit(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     context.set_offline(True)
     page.reload()
     ready(page)

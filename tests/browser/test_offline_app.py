@@ -42,6 +42,14 @@ def open_app(page, base: str, username: str = "inspector") -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def new_phone(browser, base: str):
+    """A fresh 360×740 phone with the inspector's app open and its service worker in control."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, base)
+    return context, page
+
+
 def ready(page) -> None:
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_selector("#store-list button.store")
@@ -67,9 +75,7 @@ def unsent(page) -> int:
 
 
 def test_offline_reload_save_three_then_sync_exactly_three(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     context.set_offline(True)
     page.reload()
     ready(page)  # the shell, the vocabularies and the store list all came from the phone
@@ -90,9 +96,7 @@ def test_offline_reload_save_three_then_sync_exactly_three(browser, live_server,
 
 
 def test_server_error_then_dropped_connection_then_recovery_delivers_once(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     calls = []
 
     def flaky(route):
@@ -143,9 +147,7 @@ def test_two_tabs_flushing_at_once_and_a_double_tap_make_one_row(browser, live_s
 
 
 def test_one_invalid_survey_in_five_is_set_aside_with_its_reason(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     context.set_offline(True)
     for paper in (1, 2, 3, 4):
         fill_survey(page, "S-001", paper)
@@ -175,9 +177,7 @@ def test_one_invalid_survey_in_five_is_set_aside_with_its_reason(browser, live_s
 
 
 def test_update_while_form_half_filled_keeps_the_form(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     fill_survey(page, "S-002", 4, pe_bags=2)
     page.fill("#f-notes", "Đang đếm dở")
     page.dispatch_event("#f-notes", "input")
@@ -198,9 +198,7 @@ def test_update_while_form_half_filled_keeps_the_form(browser, live_server, app)
 
 
 def test_saving_right_after_typing_leaves_no_ghost_draft(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     context.set_offline(True)
     fill_survey(page, "S-001", 2)
     page.fill("#f-notes", "vừa gõ xong")
@@ -236,9 +234,7 @@ def test_chromium_reports_no_installability_errors(playwright_session, live_serv
 
 
 def test_logout_with_unsent_surveys_warns_and_keeps_them(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     context.set_offline(True)
     fill_survey(page, "S-001", 2)
     save(page)

@@ -9,24 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from models import db
-from survey import (
-    api,
-    auth,
-    cli,
-    dashboard,
-    errors,
-    exports,
-    i18n,
-    indicator_pages,
-    links,
-    offline_app,
-    review_pages,
-    rules,
-    self_report,
-    stores,
-    survey_form,
-    users,
-)
+from survey import cli, i18n, web
 from survey.extensions import csrf, limiter, login_manager, migrate
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
@@ -72,27 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    errors.init_app(app)
-    auth.init_app(app)
-
-    offline_app.init_app(app)
-    blueprints = (
-        auth,
-        api,
-        stores,
-        users,
-        survey_form,
-        indicator_pages,
-        rules,
-        offline_app,
-        links,
-        self_report,
-        review_pages,
-        exports,
-        dashboard,
-    )
-    for module in blueprints:
-        app.register_blueprint(module.bp)
+    web.init_app(app)
     cli.init_app(app)
     return app
 

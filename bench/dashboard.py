@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from models import AdminUnit, EcoLabelLine, PackagingLine, Store, Survey, db  # noqa: E402
-from survey import figures, policy  # noqa: E402
-from survey.vocab import load_vocabularies  # noqa: E402
+from survey.domain import figures, policy  # noqa: E402
+from survey.domain.vocabularies import load_vocabularies  # noqa: E402
 
 STORES = 2_000
 YEAR = 2025

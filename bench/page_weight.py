@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from models import db  # noqa: E402
-from survey import demo  # noqa: E402
-from survey.vocab import load_vocabularies  # noqa: E402
+from survey.domain import demo  # noqa: E402
+from survey.domain.vocabularies import load_vocabularies  # noqa: E402
 
 BUDGET = 100 * 1024
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from models import AdminUnit, Store, User, db
-from survey.vocab import load_vocabularies
+from survey.domain.vocabularies import load_vocabularies
 
 PASSWORDS = {
     "inspector": "inspector-pass-1",

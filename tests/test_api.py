@@ -448,7 +448,7 @@ def test_lines_are_deleted_with_nothing_left_behind_on_invalid(api, app):
 
 def test_an_unexpected_error_refuses_that_survey_alone(api, app, monkeypatch):
     """A survey that breaks the server's code is set aside; the rest of the batch is stored."""
-    from survey import sync as sync_module
+    from survey.domain import sync as sync_module
 
     real = sync_module.store_survey
     broken_id = str(uuid.uuid4())

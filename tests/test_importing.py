@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AdminUnit, Store, db
-from survey import importing
-from survey.importing import import_csv
+from survey.domain import importing
+from survey.domain.importing import import_csv
 
 DATA = Path(__file__).parent.parent / "survey" / "data"
 STORE_COLUMNS = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, User, db
-from survey import figures, policy, sync
+from survey.domain import figures, policy, rulebook, sync
 from tests.conftest import add_store
 
 CHECKOUT_ALL_ECO = [{"zone": "checkout", "category": "PAPER", "count": 20}]
@@ -102,7 +102,7 @@ def test_indicators_2025_match_the_hand_computed_table(api, table):
     api.login("reviewer")
     body = api.get("/api/v1/indicators?year=2025").get_json()
     assert body["year"] == 2025
-    assert body["rule"] == {"version": 1, "zones": ["checkout"], "min_eco_share_pct": 100.0}
+    assert body["rule"] == {"version": 1, "zones": ["checkout"], "min_eco_share_pct": 100.0, "target_pct": 85}
     assert figures_of(body) == EXPECTED_2025
     by_unit = {entry["unit_code"]: entry for entry in body["by_unit"]}
     assert set(by_unit) == {"HY-PH", "HY-MH"}
@@ -231,7 +231,7 @@ def test_sql_gathering_agrees_with_the_pure_policy(app):
         ]
         r_units = {s.unit_id for s in db.session.scalars(select(Store).where(Store.code.like("R-%")))}
         for year in (2024, 2025, 2026):
-            rule = figures.rule_for_year(year)
+            rule = rulebook.rule_for_year(year)
             expected = policy.indicators(stores, year, rule)
             gathered = figures.store_facts(year)
             got = policy.indicators([s for s in gathered if s.code.startswith("R-")], year, rule)

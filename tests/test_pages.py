@@ -171,7 +171,7 @@ def test_rule_new_version_keeps_history_and_is_audited(client, auth, app):
         )
     client.get("/logout")
     api_rule = client.get("/api/v1/indicators?year=2023").get_json()["rule"]
-    assert api_rule == {"version": 2, "zones": ["checkout"], "min_eco_share_pct": 80.0}
+    assert api_rule == {"version": 2, "zones": ["checkout"], "min_eco_share_pct": 80.0, "target_pct": 85}
 
 
 def test_rule_refuses_out_of_range(client, auth, app):

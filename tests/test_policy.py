@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from survey import policy
-from survey.policy import Rule, StoreFacts, StoreYear, SurveyFacts, ZoneCount
+from survey.domain import policy
+from survey.domain.policy import Rule, StoreFacts, StoreYear, SurveyFacts, ZoneCount
 
-CHECKOUT_100 = Rule(version=1, zones=("checkout",), min_eco_share_pct=Decimal(100))
-BOTH_100 = Rule(version=2, zones=("checkout", "store_packed"), min_eco_share_pct=Decimal(100))
+CHECKOUT_100 = Rule(version=1, zones=("checkout",), min_eco_share_pct=Decimal(100), target_pct=85)
+BOTH_100 = Rule(version=2, zones=("checkout", "store_packed"), min_eco_share_pct=Decimal(100), target_pct=100)
 SUMMARY_KEYS = {
     "stores_in_scope",
     "stores_surveyed",
@@ -80,8 +80,10 @@ def test_rule_phase_year_uses_the_nearest_phase_outside_the_plan(year, expected)
 @pytest.mark.parametrize(
     ("year", "expected"), [(2020, None), (2021, 85), (2025, 85), (2026, 100), (2030, 100), (2031, None)]
 )
-def test_target_pct_for_year(year, expected):
-    assert policy.target_pct_for_year(year) == expected
+def test_target_pct_for_year_comes_from_the_rule_inside_the_plan(year, expected):
+    default = next((phase.target_pct for phase in policy.PHASES if phase.first_year <= year <= phase.last_year), 0)
+    assert policy.target_pct_for_year(year, Rule(1, ("checkout",), Decimal(100), default)) == expected
+    assert policy.target_pct_for_year(year, Rule(2, ("checkout",), Decimal(100), 70)) == (None if expected is None else 70)
 
 
 # --- which surveys count ------------------------------------------------------------
@@ -253,7 +255,7 @@ def test_named_zone_with_nothing_counted_passes():
     ],
 )
 def test_threshold_is_compared_exactly(minimum, eco, total, compliant):
-    rule = Rule(version=7, zones=("checkout",), min_eco_share_pct=minimum)
+    rule = Rule(version=7, zones=("checkout",), min_eco_share_pct=minimum, target_pct=85)
     assert policy.is_compliant({"checkout": ZoneCount(eco, total)}, rule) is compliant
 
 
@@ -460,10 +462,10 @@ def test_indicators_for_a_year_with_breakdowns():
             [survey("h1", "2024-12-31T20:00:00+07:00", checkout=(5, 5), store_packed=(5, 15), labels=3)],
         ),
     ]
-    rule = Rule(version=3, zones=("checkout",), min_eco_share_pct=Decimal(100))
+    rule = Rule(version=3, zones=("checkout",), min_eco_share_pct=Decimal(100), target_pct=85)
     assert policy.indicators(stores, 2024, rule) == {
         "year": 2024,
-        "rule": {"version": 3, "zones": ["checkout"], "min_eco_share_pct": 100.0},
+        "rule": {"version": 3, "zones": ["checkout"], "min_eco_share_pct": 100.0, "target_pct": 85},
         "stores_in_scope": 5,
         "stores_surveyed": 3,
         "stores_compliant": 2,
@@ -575,7 +577,12 @@ def test_indicators_from_rows_groups_by_unit_and_lists_only_present_types():
         row("C", survey(checkout=(1, 4)), False, unit="U9"),
     ]
     result = policy.indicators_from_rows(rows, 2022, BOTH_100)
-    assert result["rule"] == {"version": 2, "zones": ["checkout", "store_packed"], "min_eco_share_pct": 100.0}
+    assert result["rule"] == {
+        "version": 2,
+        "zones": ["checkout", "store_packed"],
+        "min_eco_share_pct": 100.0,
+        "target_pct": 100,
+    }
     assert (result["stores_in_scope"], result["stores_surveyed"], result["stores_compliant"]) == (3, 2, 1)
     assert result["stores_needed"] == 2  # ceil(2.55) - 1
     assert result["eco_share_avg"] == 62.5  # (100 + 25) / 2

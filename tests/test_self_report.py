@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from models import AuditEntry, Store, StoreLink, Survey, User, db
-from survey import links, sync
+from survey.domain import sync, tokens
 from tests.conftest import csrf_from
 from tests.test_pages import form_fields
 
@@ -109,7 +109,7 @@ def self_report(client, token, **changes):
 def staff_token(app, code="S-001") -> str:
     with app.test_request_context("/"):
         store = db.session.scalar(select(Store).where(Store.code == code))
-        return links.token_for(links.active_link(store).nonce)
+        return tokens.token_for(tokens.active_link(store, None).nonce)
 
 
 def test_self_report_creates_a_received_self_report(app, client):
@@ -304,7 +304,9 @@ def test_admin_reads_the_audit_log(app, client, auth):
     auth.login("admin")
     decide(client, survey_id, "has_issues", "Kiểm tra lại quầy 2")
     html = client.get("/audit").get_data(as_text=True)
-    assert "Kiểm tra lại quầy 2" in html and f"survey:{survey_id}" in html
+    assert "Kiểm tra lại quầy 2" in html
+    # People's names, not raw codes: the store's name stands for the survey.
+    assert "Cửa hàng S-001 (S-001)" in html and f"survey:{survey_id}" not in html
 
 
 def test_indicators_follow_the_review_at_once(app, client, auth):
@@ -331,10 +333,10 @@ def test_a_closed_store_no_longer_takes_reports(app, client):
 def test_revoke_withdraws_every_link_in_force(app, client, auth):
     with app.app_context():
         store = db.session.scalar(select(Store).where(Store.code == "S-001"))
-        first, second = links.new_link(store), links.new_link(store)  # as two requests at once might
+        first, second = tokens.new_link(store, None), tokens.new_link(store, None)  # as two requests at once might
         db.session.commit()
-        tokens = [links.token_for(first.nonce), links.token_for(second.nonce)]
+        both = [tokens.token_for(first.nonce), tokens.token_for(second.nonce)]
     auth.login("reviewer")
     change_link(client, "S-001", "revoke")
     visitor = app.test_client()
-    assert [visitor.get(f"/r/{token}").status_code for token in tokens] == [404, 404]
+    assert [visitor.get(f"/r/{token}").status_code for token in both] == [404, 404]

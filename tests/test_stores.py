@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import AdminUnit, Store, db
-from survey.policy import LOCAL_TZ
+from survey.domain.policy import LOCAL_TZ
 from tests.conftest import add_store, csrf_from
 
 STORE_COLUMNS = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon"

@@ -145,7 +145,7 @@ def test_username_spaces_are_trimmed(app, client, auth):
         ({"username": "inspector"}, "This username is already taken."),
         ({"username": "Inspector"}, "This username is already taken."),
         ({"username": ""}, "This field is required."),
-        ({"username": "x" * 81}, "Field cannot be longer than 80 characters."),
+        ({"username": "x" * 81}, "Use at most 80 characters."),
         ({"username": "two words"}, "Use only letters without accents"),
         ({"username": "nguyễn"}, "Use only letters without accents"),
         ({"password": "nine-char", "confirm": "nine-char"}, "Use at least 10 characters."),

@@ -6,6 +6,7 @@ import * as form from './form.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
+import { localToday } from './rules.js';
 
 const $ = (selector) => document.querySelector(selector);
 const owner = document.querySelector('meta[name="app-user"]').content;
@@ -39,7 +40,7 @@ async function loadVocab() {
 // ---- stores ------------------------------------------------------------------
 
 async function renderStores() {
-  const { matches, total, known } = await searchStores($('#store-search').value);
+  const { matches, total, known } = await searchStores($('#store-search').value, localToday(state.vocab.utc_offset_minutes));
   const list = $('#store-list');
   list.replaceChildren(...matches.map((store) => {
     const button = document.createElement('button');
@@ -97,7 +98,7 @@ async function openDraft(draft) {
 
 async function startSurvey(code) {
   const store = await findStore(code);
-  if (store) await openDraft(form.newDraft(owner, store));
+  if (store) await openDraft(form.newDraft(owner, store, state.vocab));
 }
 
 function onFormInput() {

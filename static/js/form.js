@@ -1,15 +1,15 @@
 // The survey form: steppers for one thumb, live eco shares and verdict, a draft saved
 // on every change so that a reload, a crash or an app update loses nothing.
 import { put, remove, setMeta } from './idb.js';
-import { ecoShare, isCompliant, localIso, nowLocalInput, ruleForYear, validateSurvey, zoneTotals } from './rules.js';
+import { ecoShare, failedZones, localIso, nowLocalInput, ruleForYear, validateSurvey, zoneTotals } from './rules.js';
 
 const SAVE_DELAY_MS = 300;
 
-export function newDraft(owner, store) {
+export function newDraft(owner, store, vocab) {
   const id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
   return {
     id, owner, store_code: store.code, storeName: store.name, unitName: store.unit_name,
-    visited: nowLocalInput(), counts: {}, labels: {}, skus_checked: '', notes: '', updatedAt: new Date().toISOString(),
+    visited: nowLocalInput(vocab.utc_offset_minutes), counts: {}, labels: {}, skus_checked: '', notes: '', updatedAt: new Date().toISOString(),
   };
 }
 
@@ -31,7 +31,7 @@ export function payloadOf(draft, vocab) {
     .filter(([, count]) => count)
     .map(([label, count]) => ({ label, product_group: '', sku_count: count }));
   return {
-    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited), form_version: vocab.form_version,
+    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes), form_version: vocab.form_version,
     packaging, eco_labels: ecoLabels, skus_checked: draft.skus_checked === '' ? null : Number(draft.skus_checked),
     notes: draft.notes,
   };
@@ -109,15 +109,17 @@ export function updateLive(form, draft, vocab, t) {
     form.querySelector(`#share-${zone}`).textContent =
       `${t('eco_share')}: ${share === null ? '–' : `${(share * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`}`;
   }
-  const year = Number((draft.visited || nowLocalInput()).slice(0, 4));
+  const year = Number((draft.visited || nowLocalInput(vocab.utc_offset_minutes)).slice(0, 4));
   const rule = ruleForYear(vocab.rules, year);
   const verdict = form.querySelector('#verdict');
   if (!totals.checkout?.total) {
     verdict.textContent = t('verdict_unknown');
     verdict.className = 'verdict';
   } else {
-    const ok = isCompliant(totals, rule);
-    verdict.textContent = `${ok ? t('verdict_ok') : t('verdict_not_ok')} (${t('rule_version')} ${rule.version})`;
+    const failed = failedZones(totals, rule);
+    const ok = failed.length === 0;
+    const why = failed.map((zone) => `${t(`zone_${zone}`)} < ${rule.min_eco_share_pct.toLocaleString('vi-VN')}%`).join('; ');
+    verdict.textContent = `${ok ? t('verdict_ok') : t('verdict_not_ok')}${why ? ` (${why})` : ''} · ${t('rule_version')} ${rule.version}`;
     verdict.className = ok ? 'verdict ok' : 'verdict bad';
   }
   return payload;

@@ -1,5 +1,6 @@
 // The store registry kept on the phone, so that a store can be found with no signal.
 import { done, getAll, getMeta, transaction } from './idb.js';
+import { storeOpenOn } from './rules.js';
 
 // Vietnamese without diacritics, lower case: "Phố Hiến" is found by "pho hien".
 export function fold(text) {
@@ -22,10 +23,10 @@ export async function refreshStores() {
 
 export const storesRefreshedAt = () => getMeta('storesRefreshedAt');
 
-export async function searchStores(query, limit = 50) {
+// `today` is the province's local date (rules.localToday): a store closed today still shows.
+export async function searchStores(query, today, limit = 50) {
   const words = fold(query).split(/\s+/).filter(Boolean);
-  const today = new Date().toISOString().slice(0, 10);
-  const stores = (await getAll('stores')).filter((s) => !s.closed_on || s.closed_on >= today);
+  const stores = (await getAll('stores')).filter((store) => storeOpenOn(store, today));
   const matches = stores.filter((store) => {
     const haystack = fold(`${store.name} ${store.code} ${store.unit_name} ${store.unit_code} ${store.address}`);
     return words.every((word) => haystack.includes(word));

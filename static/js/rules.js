@@ -1,17 +1,31 @@
 // The checks the server makes, made on the phone first so that the inspector hears
 // about a mistake in the store, not days later. Pure functions: no DOM, no storage.
-const DAY_MS = 24 * 3600 * 1000;
-const LOCAL_OFFSET = '+07:00'; // Asia/Ho_Chi_Minh has no daylight saving time
+// Every limit, the local time and each phase's rule come from the server in
+// vocabularies.json (docs/architecture.md): none is typed here a second time.
+const HOUR_MS = 3600 * 1000;
 
-export function localIso(inputValue) {
-  // '2025-06-14T09:30' from <input type=datetime-local> → ISO 8601 with the local offset.
-  return inputValue.length === 16 ? `${inputValue}:00${LOCAL_OFFSET}` : `${inputValue}${LOCAL_OFFSET}`;
+function offsetText(minutes) {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-export function nowLocalInput(now = new Date()) {
-  const local = new Date(now.getTime() + 7 * 3600 * 1000);
-  return local.toISOString().slice(0, 16);
+// '2025-06-14T09:30' from <input type=datetime-local> → ISO 8601 with the province's offset.
+export function localIso(inputValue, offsetMinutes) {
+  const seconds = inputValue.length === 16 ? ':00' : '';
+  return `${inputValue}${seconds}${offsetText(offsetMinutes)}`;
 }
+
+// Now in the province's local time, as a datetime-local input shows it.
+export function nowLocalInput(offsetMinutes, now = new Date()) {
+  return new Date(now.getTime() + offsetMinutes * 60 * 1000).toISOString().slice(0, 16);
+}
+
+// Today's date in the province (YYYY-MM-DD), whatever zone the phone is set to.
+export const localToday = (offsetMinutes, now = new Date()) => nowLocalInput(offsetMinutes, now).slice(0, 10);
+
+// The server's policy.store_open_on: open from its opening day to the end of its closing day.
+export const storeOpenOn = (store, day) => (!store.opened_on || store.opened_on <= day) && (!store.closed_on || store.closed_on >= day);
 
 export function zoneTotals(packaging, categories) {
   const eco = new Map(categories.map((c) => [c.code, c.eco]));
@@ -33,13 +47,16 @@ export function ruleForYear(rules, year) {
   return phases.find((p) => year <= p.last_year) ?? phases[phases.length - 1];
 }
 
-// Exact in integers, as on the server: eco·100 ≥ min·total.
-export function isCompliant(totals, rule) {
-  return rule.zones.every((zone) => {
+// Exact in integers, as on the server: eco·10000 ≥ (minimum in hundredths of a percent)·total.
+// An empty zone passes. Returns the judged zones that fail.
+export function failedZones(totals, rule) {
+  return rule.zones.filter((zone) => {
     const t = totals[zone];
-    return !t || !t.total || t.eco * 100 >= rule.min_eco_share_pct * t.total;
+    return t && t.total && t.eco * 10000 < rule.min_eco_share_hundredths * t.total;
   });
 }
+
+export const isCompliant = (totals, rule) => failedZones(totals, rule).length === 0;
 
 const isCount = (value, max) => Number.isInteger(value) && value >= 0 && value <= max;
 
@@ -48,8 +65,8 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
   if (!survey.store_code) errors.store_code = t('choose_store');
   const visited = Date.parse(survey.visited_at);
   if (Number.isNaN(visited)) errors.visited_at = t('visit_time_required');
-  else if (visited > now + DAY_MS) errors.visited_at = t('visit_in_future');
-  else if (visited < Date.UTC(2000, 0, 1)) errors.visited_at = t('visit_implausible');
+  else if (visited > now + vocab.future_tolerance_hours * HOUR_MS) errors.visited_at = t('visit_in_future');
+  else if (visited < Date.UTC(vocab.earliest_year, 0, 1)) errors.visited_at = t('visit_implausible');
   const allowed = new Map(vocab.categories.map((c) => [c.code, c.zones]));
   survey.packaging.forEach((line, i) => {
     if (!isCount(line.count, vocab.max_count)) errors[`packaging.${i}.count`] = t('count_range');

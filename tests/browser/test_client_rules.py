@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from models import User, db
-from survey import policy, sync
+from survey.domain import policy, sync
 from tests.browser.test_offline_app import fill_survey, new_phone, ready, wait_for_rows
 
 BASE = {
@@ -83,7 +83,8 @@ def test_phone_and_server_judge_compliance_alike(app_page):
         totals = {zone: [min(eco, total), total] for zone, (eco, total) in totals.items()}
         minimum = rng.choice([100, 80, 85.5, 0])
         zones = rng.choice([["checkout"], ["checkout", "store_packed"]])
-        cases.append({"totals": totals, "rule": {"zones": zones, "min_eco_share_pct": minimum}})
+        rule = {"zones": zones, "min_eco_share_pct": minimum, "min_eco_share_hundredths": round(minimum * 100)}
+        cases.append({"totals": totals, "rule": rule})
     client = app_page.evaluate(
         """async (cases) => {
             const rules = await import('/static/js/rules.js');
@@ -94,7 +95,7 @@ def test_phone_and_server_judge_compliance_alike(app_page):
     )
     for case, verdict in zip(cases, client, strict=True):
         zones = {zone: policy.ZoneCount(eco, total) for zone, (eco, total) in case["totals"].items()}
-        rule = policy.Rule(1, tuple(case["rule"]["zones"]), Decimal(str(case["rule"]["min_eco_share_pct"])))
+        rule = policy.Rule(1, tuple(case["rule"]["zones"]), Decimal(str(case["rule"]["min_eco_share_pct"])), 85)
         assert verdict == policy.is_compliant(zones, rule), case
 
 

@@ -7,7 +7,6 @@ reviewer approves it. The store comes from the link alone, never from the form.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,10 +14,10 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from models import Store, Survey, db
-from survey import vocab
+from survey.domain import vocabularies
+from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
-from survey.links import digest, store_for_token
-from survey.survey_form import LOCAL_TZ, build_form_class, render_form, submit
+from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
 
 bp = Blueprint("self_report", __name__)
 
@@ -51,13 +50,13 @@ def report(token: str):
     store = store_for_token(token)
     if store is None:
         return invalid_link()
-    by_zone, labels = vocab.categories_by_zone(), vocab.label_types()
+    by_zone, labels = vocabularies.categories_by_zone(), vocabularies.label_types()
     form = build_form_class(by_zone, labels)()
     form.store_code.choices = [SelectChoice(store.code, store.name)]
     form.store_code.data = store.code  # the link decides the store, whatever is posted
     if not form.is_submitted():
         form.survey_id.data = str(uuid.uuid4())
-        form.visited_at.data = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0, tzinfo=None)
+        form.visited_at.data = local_now_for_input()
     general_errors: list[str] = []
     if form.validate_on_submit():
         if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"]:

@@ -2,8 +2,10 @@
 
 The database does the heavy part (one deciding survey per store, zone totals,
 eco-label sums) with window functions and GROUP BY that SQLite and PostgreSQL share;
-`survey.policy` then judges each store and computes every figure, so the rules of
-domain.md live in one place.
+`survey.domain.policy` then judges each store by the stored rule in force
+(`survey.domain.rulebook`) and computes every figure, so the rules of docs/policy.md
+live in one place. The SQL conditions below mirror policy functions of the same name;
+tests check that both agree.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from sqlalchemy import and_, case, func, or_, select
 
 from models import (
     AdminUnit,
-    ComplianceRule,
     EcoLabelLine,
     EcoLabelType,
     PackagingCategory,
@@ -25,27 +26,7 @@ from models import (
     Survey,
     db,
 )
-from survey import policy
-
-
-def rule_row_for_year(year: int) -> ComplianceRule:
-    """The rule row in force for a year: the newest version of its phase."""
-    first_year = policy.rule_phase_year(year)
-    row = db.session.scalar(
-        select(ComplianceRule)
-        .where(ComplianceRule.phase_first_year == first_year)
-        .order_by(ComplianceRule.version.desc())
-        .limit(1)
-    )
-    if row is None:
-        raise LookupError(f"no compliance rule for the phase starting {first_year}; run init-db")
-    return row
-
-
-def rule_for_year(year: int) -> policy.Rule:
-    """The rule in force for a year, as the policy module takes it."""
-    row = rule_row_for_year(year)
-    return policy.Rule(version=row.version, zones=tuple(row.zone_list), min_eco_share_pct=row.min_eco_share_pct)
+from survey.domain import policy, rulebook
 
 
 def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
@@ -67,6 +48,14 @@ def counted_condition():
     return or_(
         and_(Survey.source == "inspection", Survey.review_state != "rejected"),
         and_(Survey.source == "self_report", Survey.review_state == "approved"),
+    )
+
+
+def open_on_condition(day: date):
+    """SQL for "the store is open on this local day" (see policy.store_open_on)."""
+    return and_(
+        or_(Store.opened_on.is_(None), Store.opened_on <= day),
+        or_(Store.closed_on.is_(None), Store.closed_on >= day),
     )
 
 
@@ -167,8 +156,8 @@ def counted_label_skus(latest) -> dict:
 
 
 def year_indicators(year: int, unit: AdminUnit | None = None, source: str | None = None) -> dict:
-    """Every indicator of domain.md for a year, for the whole province or one unit."""
-    rule = rule_for_year(year)
+    """Every indicator of docs/policy.md for a year, for the whole province or one unit."""
+    rule = rulebook.rule_for_year(year)
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
     stores = store_facts(year, unit_ids, source)
     result = policy.indicators(stores, year, rule)
@@ -190,9 +179,20 @@ def ancestor_at_level(level: str) -> dict[str, tuple[str, str]]:
     return mapping
 
 
+def judged_stores(year: int, unit: AdminUnit | None = None, status: str | None = None, store_type: str | None = None):
+    """The in-scope stores of a year judged by the rule in force, optionally one status, type or unit."""
+    unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
+    rows = policy.judge_stores(store_facts(year, unit_ids), year, rulebook.rule_for_year(year))
+    return [
+        row
+        for row in rows
+        if (status is None or row.status == status) and (store_type is None or row.type == store_type)
+    ]
+
+
 def dashboard_figures(year: int, level: str) -> dict:
     """Everything the dashboard shows for a year: headline, units at a level, types, sources, labels."""
-    rule = rule_for_year(year)
+    rule = rulebook.rule_for_year(year)
     rows = policy.judge_stores(store_facts(year), year, rule)
     result = policy.indicators_from_rows(rows, year, rule)
     target = result["target_pct"]
@@ -231,8 +231,8 @@ def yearly_compliance(first: int = 2021, last: int = 2030) -> list[dict]:
     """Headline compliance per year, with its target, for the chart."""
     series = []
     for year in range(first, last + 1):
-        rule = rule_for_year(year)
+        rule = rulebook.rule_for_year(year)
         rows = policy.judge_stores(store_facts(year), year, rule)
-        summary = policy.summarise(rows, policy.target_pct_for_year(year))
+        summary = policy.summarise(rows, policy.target_pct_for_year(year, rule))
         series.append({"year": year, "compliance_pct": summary["compliance_pct"], "target_pct": summary["target_pct"]})
     return series

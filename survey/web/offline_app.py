@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, url_for
 from PIL import Image, ImageDraw
 
-from survey import figures, policy, vocab
-from survey.auth import role_required
-from survey.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
+from survey.domain import vocabularies
+from survey.domain.schemas import MAX_COUNT, MAX_NOTES
+from survey.web.auth import role_required
 
 bp = Blueprint("offline_app", __name__)
 
@@ -55,7 +55,9 @@ def shell_urls() -> list[str]:
 @role_required("inspector")
 def shell():
     """Serve the inspector's app shell."""
-    return render_template("offline_app.html", version=current_app.config["ASSET_VERSION"])
+    return render_template(
+        "offline_app.html", version=current_app.config["ASSET_VERSION"], max_count=MAX_COUNT, max_notes=MAX_NOTES
+    )
 
 
 @bp.route("/sw.js")
@@ -134,34 +136,13 @@ def icon(name: str):
     return response
 
 
-@bp.route("/app/vocabularies.json")
-def vocabularies():
-    """Give the phone the categories, label types, rules and limits it validates against."""
-    rules = {}
-    for phase in policy.PHASES:
-        row = figures.rule_row_for_year(phase.first_year)
-        rules[str(phase.first_year)] = {
-            "first_year": phase.first_year,
-            "last_year": phase.last_year,
-            "version": row.version,
-            "zones": row.zone_list,
-            "min_eco_share_pct": float(row.min_eco_share_pct),
-        }
-    return jsonify(
-        form_version=max(FORM_VERSIONS),
-        max_count=MAX_COUNT,
-        max_notes=MAX_NOTES,
-        zones=list(policy.ZONES),
-        categories=[
-            {"code": c.code, "eco": c.eco, "zones": c.zone_list, "label_vi": c.label_vi, "label_en": c.label_en}
-            for c in vocab.categories()
-        ],
-        labels=[
-            {"code": label.code, "counted": label.counted, "label_vi": label.label_vi, "label_en": label.label_en}
-            for label in vocab.label_types()
-        ],
-        rules=rules,
-    )
+@bp.route("/app/vocabularies.json", endpoint="vocabularies")
+def vocabularies_json():
+    """Give the phone the categories, label types, rules in force and limits it checks against."""
+    response = jsonify(vocabularies.phone_copy())
+    # A new rule version must reach the phone at its next online start, not a day later.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from survey.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
+from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
 
 
 def error_responses(*statuses: int) -> dict:
@@ -102,7 +102,7 @@ def document() -> dict:
         },
         "/api/v1/indicators": {
             "get": {
-                "summary": "The indicators of a year (domain.md)",
+                "summary": "The indicators of a year (docs/policy.md)",
                 "parameters": [
                     {"name": "year", "in": "query", "required": True, "schema": {"type": "integer"}},
                     {"name": "unit", "in": "query", "required": False, "schema": {"type": "string"}},

@@ -15,9 +15,9 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from models import User, db
-from survey.errors import json_error, wants_json
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
+from survey.web.errors import json_error, wants_json
 
 bp = Blueprint("auth", __name__)
 

@@ -10,21 +10,16 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
 
 from models import ROLES, User, db
-from survey.auth import role_required
+from survey.domain import accounts
+from survey.labels import ROLE_LABELS
+from survey.web.auth import role_required
 
 bp = Blueprint("users", __name__)
 
-MIN_PASSWORD_LENGTH = 10
-# The log-in form accepts passwords up to 200 characters; never set one it would refuse.
-MAX_PASSWORD_LENGTH = 200
-ROLE_LABELS = {
-    "inspector": _l("Inspector"),
-    "reviewer": _l("Reviewer"),
-    "admin": _l("Administrator"),
-}
+MIN_PASSWORD_LENGTH = accounts.MIN_PASSWORD_LENGTH
 
 
 def strip(value: str | None) -> str | None:
@@ -35,8 +30,17 @@ def strip(value: str | None) -> str | None:
 def password_validators(required: bool) -> list:
     """Check a new password's length; on the edit form a blank one means unchanged."""
     first = DataRequired() if required else Optional(strip_whitespace=False)
-    message = _l("Use at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)
-    return [first, Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=message)]
+    return [first, checked_by(accounts.password_problem)]
+
+
+def checked_by(problem):
+    """A WTForms validator that asks a domain rule what is wrong with the field."""
+
+    def check(form, field) -> None:
+        if field.data and (message := problem(field.data)):
+            raise ValidationError(message)
+
+    return check
 
 
 def role_field() -> SelectField:
@@ -50,19 +54,8 @@ def confirm_field() -> PasswordField:
 
 
 class NewUserForm(FlaskForm):
-    # ASCII only: the log-in compares names exactly, and accented letters can be typed
-    # in two Unicode forms that look the same but would not match.
     username = StringField(
-        _l("Username"),
-        filters=[strip],
-        validators=[
-            DataRequired(),
-            Length(max=80),
-            Regexp(
-                r"^[A-Za-z0-9._-]+\Z",
-                message=_l("Use only letters without accents, digits, dots, hyphens and underscores."),
-            ),
-        ],
+        _l("Username"), filters=[strip], validators=[DataRequired(), checked_by(accounts.username_problem)]
     )
     role = role_field()
     password = PasswordField(_l("Password"), validators=password_validators(required=True))
@@ -71,8 +64,7 @@ class NewUserForm(FlaskForm):
 
     def validate_username(self, field: StringField) -> None:
         """Refuse a name already taken, whatever its capitals, so no two log-ins look alike."""
-        taken = db.session.scalar(select(User.id).where(func.lower(User.username) == field.data.lower()))
-        if taken is not None:
+        if accounts.find_user(field.data) is not None:
             raise ValidationError(_("This username is already taken."))
 
 
@@ -111,10 +103,8 @@ def new_user():
     """Create a user with a role and an initial password."""
     form = NewUserForm()
     if form.validate_on_submit():
-        user = User(username=form.username.data, role=form.role.data, active=True)
-        user.set_password(form.password.data)
-        db.session.add(user)
         try:
+            user = accounts.create_user(form.username.data, form.role.data, form.password.data, current_user)
             db.session.commit()
         except IntegrityError:  # the same name was taken by a request that ran alongside
             db.session.rollback()
@@ -133,10 +123,7 @@ def edit_user(user_id: int):
     editing_self = user.id == current_user.id
     form = EditUserForm(obj=user, editing_self=editing_self)
     if form.validate_on_submit():
-        user.role = form.role.data
-        user.active = form.active.data
-        if form.password.data:
-            user.set_password(form.password.data)
+        accounts.update_user(user, form.role.data, form.active.data, form.password.data, current_user)
         db.session.commit()
         flash(_("User %(name)s was updated.", name=user.username), "info")
         return redirect(url_for("users.list_users"))

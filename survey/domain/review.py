@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
 
-from models import AuditEntry, Survey, User, db
+from flask_babel import gettext as _
+
+from models import Survey, User, db
+from survey.domain import audit, policy, rulebook, vocabularies
 
 
 def visited_at_iso(survey: Survey) -> str:
@@ -43,17 +46,34 @@ def survey_as_dict(survey: Survey) -> dict:
     }
 
 
+class ReasonRequired(ValueError):
+    """A decision that needs a reason came without one; nothing was changed."""
+
+
+def reason_required_message() -> str:
+    return _("Say what is wrong, so that the sender can act on it.")
+
+
 def set_state(survey: Survey, state: str, comment: str, reviewer: User) -> None:
-    """Move a survey to a review state and record who did it, from what, and why."""
-    db.session.add(
-        AuditEntry(
-            actor=reviewer,
-            action="review",
-            target=f"survey:{survey.id}",
-            from_value=survey.review_state,
-            to_value=state,
-            comment=comment,
-        )
-    )
+    """Move a survey to a review state and record who did it, from what, and why.
+
+    Raises ReasonRequired, changing nothing, when the state needs a reason and none is given.
+    """
+    comment = (comment or "").strip()
+    if policy.reason_missing(state, comment):
+        raise ReasonRequired(reason_required_message())
+    audit.record(reviewer, "review", audit.survey_target(survey), survey.review_state, state, comment)
     survey.review_state = state
     db.session.commit()
+
+
+def judge(survey: Survey) -> policy.Verdict:
+    """What the rule in force for the survey's year says of it, zone by zone."""
+    lines = ((line.zone, line.category_code, line.count) for line in survey.packaging)
+    zones = policy.zone_counts(lines, vocabularies.eco_by_category())
+    return policy.judge_survey(zones, rulebook.rule_for_year(survey.visit_year))
+
+
+def counts(survey: Survey) -> bool:
+    """Tell whether the survey counts in the figures (see policy.survey_counts)."""
+    return policy.survey_counts(survey.source, survey.review_state)

@@ -1,4 +1,4 @@
-"""The provincial dashboard, its drill-down to stores, and each store's history."""
+"""The provincial dashboard, its drill-down to stores, each store's history, and the yearly report."""
 
 from __future__ import annotations
 
@@ -8,22 +8,14 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, db
-from survey import charts, figures, policy, vocab
-from survey.auth import role_required
-from survey.indicator_pages import FIGURE_NAMES, STORE_TYPE_NAMES, available_years
-from survey.review_pages import SOURCE_NAMES, STATE_NAMES, judge
-from survey.survey_form import LOCAL_TZ, ZONE_NAMES
+from survey.domain import figures, policy, review, rulebook, vocabularies
+from survey.labels import FIGURE_NAMES, SOURCE_NAMES, STATE_NAMES, STATUS_NAMES, STORE_TYPE_NAMES, ZONE_NAMES
+from survey.web import charts
+from survey.web.auth import role_required
+from survey.web.indicator_pages import available_years, chosen_year
 
 bp = Blueprint("dashboard", __name__)
 REFORM_YEAR = 2025  # districts were abolished on 01/07/2025: communes from then on
-STATUSES = ("compliant", "not_compliant", "unsurveyed", "all")
-
-
-def chosen_year() -> int:
-    years = available_years()
-    this_year = datetime.now(LOCAL_TZ).year
-    year = request.args.get("year", type=int)
-    return year if year in years else (this_year if this_year in years else years[-1])
 
 
 def chosen_level(year: int) -> str:
@@ -35,7 +27,7 @@ def chosen_level(year: int) -> str:
 
 def year_context() -> dict:
     """What the dashboard and the yearly report both show for the chosen year."""
-    year = chosen_year()
+    year = chosen_year(available_years())
     level = chosen_level(year)
     result = figures.dashboard_figures(year, level)
     return {
@@ -43,8 +35,9 @@ def year_context() -> dict:
         "level": level,
         "result": result,
         "yearly": charts.yearly_chart(figures.yearly_compliance()),
+        "phases": rulebook.rules_in_force(),
         "type_names": STORE_TYPE_NAMES,
-        "label_types": {label.code: label for label in vocab.label_types()},
+        "label_types": {label.code: label for label in vocabularies.label_types()},
         "rule_zones": ", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]),
     }
 
@@ -69,34 +62,31 @@ def dashboard():
 @role_required("reviewer", "admin")
 def stores():
     """The stores behind a figure: compliant, not compliant or unsurveyed in a year."""
-    year = chosen_year()
+    year = chosen_year(available_years())
     status = request.args.get("status", "all")
-    if status not in STATUSES:
+    if status not in (*policy.STATUSES, "all"):
         abort(404)
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == request.args.get("unit", "")))
-    unit_ids = figures.unit_and_descendant_ids(unit) if unit else None
-    rule = figures.rule_for_year(year)
-    rows = policy.judge_stores(figures.store_facts(year, unit_ids), year, rule)
-    if kind := request.args.get("type"):
-        rows = [row for row in rows if row.type == kind]
-    keep = {
-        "compliant": lambda r: r.compliant,
-        "not_compliant": lambda r: r.deciding is not None and not r.compliant,
-        "unsurveyed": lambda r: r.deciding is None,
-        "all": lambda r: True,
-    }[status]
-    rows = sorted((row for row in rows if keep(row)), key=lambda row: row.code)
-    names = dict(db.session.execute(select(Store.code, Store.name)).all())
-    unit_names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all())
+    rows = figures.judged_stores(
+        year, unit, status=None if status == "all" else status, store_type=request.args.get("type") or None
+    )
     return render_template(
-        "dashboard/stores.html", year=year, status=status, unit=unit, rows=rows, names=names,
-        unit_names=unit_names, type_names=STORE_TYPE_NAMES, rule=rule,
-    )  # fmt: skip
+        "dashboard/stores.html",
+        year=year,
+        status=status,
+        unit=unit,
+        rows=sorted(rows, key=lambda row: row.code),
+        names=dict(db.session.execute(select(Store.code, Store.name)).all()),
+        unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
+        type_names=STORE_TYPE_NAMES,
+        status_names=STATUS_NAMES,
+        rule=rulebook.rule_for_year(year),
+    )
 
 
 def local_month(moment: datetime) -> str:
     """The month of a stored UTC time in Hưng Yên, as 06/2025."""
-    return moment.replace(tzinfo=UTC).astimezone(LOCAL_TZ).strftime("%m/%Y")
+    return moment.replace(tzinfo=UTC).astimezone(policy.LOCAL_TZ).strftime("%m/%Y")
 
 
 @bp.route("/dashboard/store/<code>")
@@ -107,12 +97,13 @@ def store(code: str):
     if found is None:
         abort(404)
     surveys = db.session.scalars(select(Survey).where(Survey.store_id == found.id).order_by(Survey.visited_at)).all()
-    history = [(survey, judge(survey)) for survey in surveys]
-    points = [(local_month(survey.visited_at), verdict["shares"].get("checkout")) for survey, verdict in history]
+    history = [(survey, review.judge(survey)) for survey in surveys]
+    points = [(local_month(survey.visited_at), verdict.zone("checkout").share_pct) for survey, verdict in history]
     return render_template(
         "dashboard/store.html",
         store=found,
         history=history,
+        counts=review.counts,
         trend=charts.share_over_time(points),
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
@@ -127,12 +118,12 @@ def report():
     """The yearly report to the provincial People's Committee, ready to print on A4."""
     context = year_context()
     rows = context["result"]["stores"]
-    to_act = sorted((row for row in rows if not row.compliant), key=lambda row: (row.unit_code, row.code))
+    to_act = sorted((row for row in rows if row.status != "compliant"), key=lambda row: (row.unit_code, row.code))
     return render_template(
         "dashboard/report.html",
         to_act=to_act,
         names=dict(db.session.execute(select(Store.code, Store.name)).all()),
         unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
-        produced=datetime.now(LOCAL_TZ).strftime("%H:%M %d/%m/%Y"),
+        produced=policy.local_now().strftime("%H:%M %d/%m/%Y"),
         **context,
     )

@@ -7,7 +7,6 @@ save twice stores one survey: the second press is answered as a duplicate.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -19,16 +18,13 @@ from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from models import Store, db
-from survey import sync, vocab
-from survey.auth import role_required
-from survey.schemas import MAX_COUNT, MAX_NOTES
+from survey.domain import figures, policy, sync, vocabularies
+from survey.domain.schemas import MAX_COUNT, MAX_NOTES
+from survey.labels import ZONE_NAMES
+from survey.web.auth import role_required
 
 bp = Blueprint("survey_form", __name__)
-LOCAL_TZ = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving time
-ZONE_NAMES = {
-    "checkout": _l("Checkout (carry bags handed out)"),
-    "store_packed": _l("Store-packed goods (SKUs on display)"),
-}
+COUNT_MESSAGE = _l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)
 
 
 def count_field(label: str) -> IntegerField:
@@ -37,7 +33,7 @@ def count_field(label: str) -> IntegerField:
         default=0,
         validators=[
             Optional(),
-            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to 100000.")),
+            NumberRange(min=0, max=MAX_COUNT, message=COUNT_MESSAGE),
         ],
         render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT},
     )
@@ -53,7 +49,7 @@ class SurveyFormBase(FlaskForm):
         _l("SKUs checked for eco-labels"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=MAX_COUNT, message=_l("Enter a whole number from 0 to 100000.")),
+            NumberRange(min=0, max=MAX_COUNT, message=COUNT_MESSAGE),
         ],
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=MAX_NOTES)])
@@ -81,7 +77,7 @@ def build_form_class(by_zone, labels) -> type[SurveyFormBase]:
 
 def payload_from(form: SurveyFormBase, by_zone, labels) -> dict:
     """Turn the filled form into the same payload the phone sends."""
-    visited = form.visited_at.data.replace(tzinfo=LOCAL_TZ)
+    visited = form.visited_at.data.replace(tzinfo=policy.LOCAL_TZ)
     packaging = [
         {"zone": zone, "category": category.code, "count": count}
         for zone, categories in by_zone.items()
@@ -109,15 +105,17 @@ def payload_from(form: SurveyFormBase, by_zone, labels) -> dict:
 @role_required("inspector")
 def new_survey():
     """Show and save the survey form."""
-    by_zone, labels = vocab.categories_by_zone(), vocab.label_types()
+    by_zone, labels = vocabularies.categories_by_zone(), vocabularies.label_types()
     form = build_form_class(by_zone, labels)()
-    stores = db.session.scalars(select(Store).where(Store.closed_on.is_(None)).order_by(Store.name))
+    stores = db.session.scalars(
+        select(Store).where(figures.open_on_condition(policy.local_today())).order_by(Store.name)
+    )
     form.store_code.choices = [SelectChoice("", _("— choose a store —"))] + [
         SelectChoice(s.code, f"{s.name} ({s.code})") for s in stores
     ]
     if not form.is_submitted():
         form.survey_id.data = str(uuid.uuid4())
-        form.visited_at.data = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0, tzinfo=None)
+        form.visited_at.data = local_now_for_input()
     general_errors: list[str] = []
     if form.validate_on_submit():
         status, general_errors = submit(form, by_zone, labels, "inspection", current_user._get_current_object())
@@ -152,6 +150,11 @@ def render_form(template: str, form: SurveyFormBase, by_zone, labels, general_er
         general_errors=general_errors,
         **context,
     )
+
+
+def local_now_for_input():
+    """Now in local time, to the minute, as a datetime-local field shows it."""
+    return policy.local_now().replace(second=0, microsecond=0, tzinfo=None)
 
 
 def is_uuid(value: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""The JSON API of contract.md, under /api/v1/. It never answers HTML or redirects."""
+"""The JSON API under /api/v1/ (docs/sync.md, and /api/v1/openapi.json). It never answers HTML or redirects."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from models import AdminUnit, Store, Survey, db
-from survey import figures, openapi, review, sync
-from survey.auth import role_required
-from survey.errors import json_error
+from survey.domain import figures, review, sync
+from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
-from survey.schemas import MAX_BATCH, ReviewIn
+from survey.web import openapi
+from survey.web.auth import role_required
+from survey.web.errors import json_error
 
 bp = Blueprint("api", __name__)
 ALL_ROLES = ("inspector", "reviewer", "admin")
@@ -115,15 +116,19 @@ def review_survey(survey_id: str):
     try:
         decision = ReviewIn.model_validate(body)
     except ValidationError as error:
-        return json_error(400, "invalid", "; ".join(f"{k}: {v}" for k, v in sync.field_errors(error).items()))
-    review.set_state(survey, decision.state, decision.comment, current_user._get_current_object())
+        fields = sync.field_errors(error)
+        return json_error(400, "invalid", "; ".join(f"{k}: {v}" for k, v in fields.items()), fields)
+    try:
+        review.set_state(survey, decision.state, decision.comment, current_user._get_current_object())
+    except review.ReasonRequired as refusal:
+        return json_error(400, "invalid", f"comment: {refusal}", {"comment": str(refusal)})
     return jsonify(review.survey_as_dict(survey))
 
 
 @bp.get("/api/v1/indicators")
 @role_required("reviewer", "admin")
 def indicators():
-    """Compute the indicators of domain.md for one year, optionally for one unit."""
+    """Compute the indicators of docs/policy.md for one year, optionally for one unit."""
     year_text = request.args.get("year", "")
     if not year_text.isdigit() or not 1900 <= int(year_text) <= 2200:
         return json_error(400, "bad_year", "Give the year as ?year=YYYY.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,20 +15,13 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from models import AdminUnit, AuditEntry, PackagingCategory, Store, Survey, db
-from survey import figures, policy, review
-from survey.auth import role_required
-from survey.survey_form import ZONE_NAMES
+from models import AdminUnit, AuditEntry, Store, Survey, db
+from survey.domain import audit, figures, policy, review
+from survey.labels import AUDIT_ACTIONS, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.web.auth import role_required
 
 bp = Blueprint("review_pages", __name__)
 PAGE_SIZE = 50
-STATE_NAMES = {
-    "received": _l("Received"),
-    "has_issues": _l("Has issues"),
-    "approved": _l("Approved"),
-    "rejected": _l("Rejected"),
-}
-SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
 
 
 class DecisionForm(FlaskForm):
@@ -38,8 +31,8 @@ class DecisionForm(FlaskForm):
 
     def validate_comment(self, field):
         """Ask for a reason whenever a survey is turned down or sent back."""
-        if self.state.data in ("rejected", "has_issues") and not (field.data or "").strip():
-            raise ValidationError(_("Say what is wrong, so that the sender can act on it."))
+        if policy.reason_missing(self.state.data, field.data):
+            raise ValidationError(review.reason_required_message())
 
 
 def parse_day(text: str | None) -> date | None:
@@ -65,11 +58,11 @@ def queue_query(args) -> tuple:
         query = query.where(Store.unit_id.in_(figures.unit_and_descendant_ids(unit)))
     if store_code := args.get("store", "").strip():
         query = query.where(Store.code == store_code)
-    # Days are local (Asia/Ho_Chi_Minh, UTC+7); visits are stored in UTC.
+    # Days are local; visits are stored in UTC.
     if start := parse_day(args.get("from")):
-        query = query.where(Survey.visited_at >= datetime.combine(start, time()) - timedelta(hours=7))
+        query = query.where(Survey.visited_at >= policy.local_day_start_utc(start))
     if end := parse_day(args.get("to")):
-        query = query.where(Survey.visited_at < datetime.combine(end, time()) + timedelta(hours=17))
+        query = query.where(Survey.visited_at < policy.local_day_start_utc(end + timedelta(days=1)))
     filters = {"source": source, "state": state, "unit": unit.code if unit else "", "store": store_code}
     filters |= {"from": args.get("from", ""), "to": args.get("to", "")}
     return query, filters
@@ -105,31 +98,6 @@ def queue():
     )
 
 
-def zone_counts(survey: Survey) -> dict[str, policy.ZoneCount]:
-    """Eco units and all units per zone of one survey."""
-    eco = dict(db.session.execute(select(PackagingCategory.code, PackagingCategory.eco)).all())
-    totals: dict[str, policy.ZoneCount] = {}
-    for line in survey.packaging:
-        before = totals.get(line.zone, policy.ZoneCount(0, 0))
-        totals[line.zone] = policy.ZoneCount(
-            before.eco + (line.count if eco.get(line.category_code) else 0), before.total + line.count
-        )
-    return totals
-
-
-def judge(survey: Survey) -> dict:
-    """What the rule in force for the survey's year says of it."""
-    zones = zone_counts(survey)
-    rule = figures.rule_for_year(survey.visit_year)
-    shares = {zone: policy.zone_eco_share(count) for zone, count in zones.items()}
-    return {
-        "rule": rule,
-        "compliant": policy.is_compliant(zones, rule),
-        "shares": {zone: None if s is None else policy.round_half_up(100 * s) for zone, s in shares.items()},
-        "counts": policy.survey_counts(survey.source, survey.review_state),
-    }
-
-
 @bp.route("/review/<survey_id>", methods=["GET", "POST"])
 @role_required("reviewer", "admin")
 def detail(survey_id: str):
@@ -152,17 +120,18 @@ def detail(survey_id: str):
         .order_by(Survey.visited_at.desc())
         .limit(20)
     ).all()
-    audit = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.target == f"survey:{survey.id}").order_by(AuditEntry.at.desc())
+    decisions = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.target == audit.survey_target(survey)).order_by(AuditEntry.at.desc())
     ).all()
     return render_template(
         "review/detail.html",
         survey=survey,
-        verdict=judge(survey),
+        verdict=review.judge(survey),
+        counts=review.counts,
         form=form,
         zone_names=ZONE_NAMES,
-        earlier=[(other, judge(other)) for other in earlier],
-        audit=audit,
+        earlier=[(other, review.judge(other)) for other in earlier],
+        audit=decisions,
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
         visited_at=review.visited_at_iso,
@@ -182,4 +151,13 @@ def audit_log():
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     total = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    return render_template("review/audit.html", entries=entries, page=page, total=total, page_size=PAGE_SIZE)
+    return render_template(
+        "review/audit.html",
+        entries=entries,
+        page=page,
+        total=total,
+        page_size=PAGE_SIZE,
+        target_names=audit.target_names(entries),
+        action_names=AUDIT_ACTIONS,
+        state_names=STATE_NAMES,
+    )

@@ -19,11 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, Survey, User, db
-from survey import policy
-from survey.schemas import SurveyIn
+from survey.domain import policy
+from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
 
-FUTURE_TOLERANCE = timedelta(days=1)
-EARLIEST_VISIT = datetime(2000, 1, 1, tzinfo=UTC)
+EARLIEST_VISIT = datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
 
 
 def pydantic_message(error: dict) -> str:

@@ -17,8 +17,9 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import STORE_CLASSES, UNIT_LEVELS, AdminUnit, Store, db
-from survey.policy import STORE_TYPES
+from models import STORE_CLASSES, UNIT_LEVELS, AdminUnit, Store, User, db
+from survey.domain import audit
+from survey.domain.policy import STORE_TYPES
 
 COLUMNS = {
     "stores": tuple("code name type class unit_code address chain opened_on closed_on lat lon".split()),
@@ -103,8 +104,8 @@ class Row:
         return None
 
 
-def import_csv(kind: str, data: bytes) -> ImportReport:
-    """Check every row of a CSV file of stores or units, then upsert them all or none."""
+def import_csv(kind: str, data: bytes, actor: User | None = None) -> ImportReport:
+    """Check every row of a CSV file of stores or units, then upsert them all or none (audited)."""
     report = ImportReport()
     rows = read_rows(data, COLUMNS[kind], report.errors)
     if rows is None:
@@ -118,6 +119,10 @@ def import_csv(kind: str, data: bytes) -> ImportReport:
             upsert(Store, records, report)
         else:
             save_units(records, report)
+        codes = ", ".join(record["code"] for record in records)
+        target = "stores" if kind == "stores" else "units"
+        summary = f"{report.created} new, {report.updated} updated"
+        audit.record(actor, f"{kind[:-1]}_import", f"{target}:file", "", summary, codes)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -7,11 +7,12 @@ a date and drops out of the years after it.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from sqlalchemy import false, or_, select
@@ -20,13 +21,13 @@ from wtforms import DateField, FloatField, SelectChoice, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from models import STORE_CLASSES, AdminUnit, Store, db
-from survey import importing
-from survey.auth import role_required
-from survey.figures import unit_and_descendant_ids
+from survey.domain import importing, policy, registry
+from survey.domain.figures import unit_and_descendant_ids
+from survey.domain.importing import COLUMNS
+from survey.domain.policy import STORE_TYPES
 from survey.i18n import local_date
-from survey.importing import COLUMNS
-from survey.indicator_pages import STORE_TYPE_NAMES
-from survey.policy import LOCAL_TZ, STORE_TYPES
+from survey.labels import STORE_TYPE_NAMES
+from survey.web.auth import role_required
 
 bp = Blueprint("stores", __name__)
 
@@ -37,7 +38,7 @@ TYPE_LABELS = STORE_TYPE_NAMES
 
 def today_local() -> date:
     """Today's date in Hưng Yên, whatever the server's time zone."""
-    return datetime.now(LOCAL_TZ).date()
+    return policy.local_today()
 
 
 def strip(value):
@@ -151,14 +152,14 @@ def store_or_404(code: str) -> Store:
     return db.session.scalar(select(Store).where(Store.code == code)) or abort(404)
 
 
-def fill_store(store: Store, form: StoreForm) -> None:
-    """Copy the form's fields onto the store."""
-    for name in ("name", "type", "opened_on", "closed_on", "lat", "lon"):
-        setattr(store, name, getattr(form, name).data)
-    store.address = form.address.data or ""
-    store.chain = form.chain.data or ""
-    store.store_class = form.store_class.data or None
-    store.unit = unit_by_code(form.unit_code.data)
+def form_values(form: StoreForm) -> dict:
+    """The store's fields as the form gives them."""
+    values = {name: getattr(form, name).data for name in ("name", "type", "opened_on", "closed_on", "lat", "lon")}
+    values["address"] = form.address.data or ""
+    values["chain"] = form.chain.data or ""
+    values["store_class"] = form.store_class.data or None
+    values["unit"] = unit_by_code(form.unit_code.data)
+    return values
 
 
 def search_condition(text: str):
@@ -193,7 +194,7 @@ def list_stores():
         store_type=store_type,
         units=unit_choices(),
         type_labels=TYPE_LABELS,
-        today=today_local(),
+        open_today=lambda store: policy.store_open_on(store.opened_on, store.closed_on, today_local()),
     )
 
 
@@ -204,10 +205,7 @@ def new_store():
     form = NewStoreForm()
     form.unit_code.choices = [SelectChoice("", _("Choose a unit"))] + unit_select_choices()
     if form.validate_on_submit():
-        store = Store(code=form.code.data)
-        fill_store(store, form)
-        db.session.add(store)
-        db.session.commit()
+        store = registry.create_store(form.code.data, form_values(form), current_user._get_current_object())
         flash(_("Store %(code)s created.", code=store.code), "info")
         return redirect(url_for("stores.list_stores"))
     return render_template("stores/form.html", form=form, store=None)
@@ -221,8 +219,7 @@ def edit_store(code: str):
     form = StoreForm(obj=store, unit_code=store.unit.code)
     form.unit_code.choices = unit_select_choices()
     if form.validate_on_submit():
-        fill_store(store, form)
-        db.session.commit()
+        registry.update_store(store, form_values(form), current_user._get_current_object())
         flash(_("Store %(code)s saved.", code=store.code), "info")
         return redirect(url_for("stores.list_stores"))
     close_form = CloseForm(formdata=None, closed_on=store.closed_on or today_local())
@@ -237,11 +234,12 @@ def close_store(code: str):
     form = CloseForm()
     if not form.validate_on_submit():
         flash(_("Enter the date the store closed."), "error")
-    elif store.opened_on and form.closed_on.data < store.opened_on:
-        flash(_("The closing date cannot be before the opening date."), "error")
     else:
-        store.closed_on = form.closed_on.data
-        db.session.commit()
+        try:
+            registry.close_store(store, form.closed_on.data, current_user._get_current_object())
+        except registry.ClosingBeforeOpening:
+            flash(_("The closing date cannot be before the opening date."), "error")
+            return redirect(url_for("stores.edit_store", code=store.code))
         flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=local_date(store.closed_on)), "info")
         return redirect(url_for("stores.list_stores"))
     return redirect(url_for("stores.edit_store", code=store.code))
@@ -254,7 +252,7 @@ def import_stores():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = importing.import_csv("stores", form.file.data.read())
+        report = importing.import_csv("stores", form.file.data.read(), current_user._get_current_object())
         if not report.errors:
             counts = {"created": report.created, "updated": report.updated}
             flash(_("Imported: %(created)s new stores, %(updated)s updated.", **counts), "info")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -17,13 +17,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import AdminUnit, Store, User, db
-from survey import sync
-from survey.importing import import_csv
-from survey.vocab import DATA_DIR
+from survey.domain import policy, sync
+from survey.domain.importing import import_csv
+from survey.domain.vocabularies import DATA_DIR
 
 DEMO_USERS = (("demo-inspector", "inspector"), ("demo-reviewer", "reviewer"), ("demo-admin", "admin"))
 DEMO_NAMESPACE = uuid.UUID("6f1c1f9e-6a59-4c36-9d0f-5d0a4f0b2d11")
-LOCAL = timezone(timedelta(hours=7))
 
 # code, name, type, class, unit, opened, closed
 DEMO_STORES = (
@@ -115,7 +114,7 @@ def seed_surveys(inspector: User) -> None:
                 continue  # some stores go unsurveyed in some years, as in the field
             good = rng.random() < 0.35 + 0.1 * (year - 2021)
             day = first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
-            visited = datetime(day.year, day.month, day.day, rng.randint(8, 17), 15, tzinfo=LOCAL)
+            visited = datetime(day.year, day.month, day.day, rng.randint(8, 17), 15, tzinfo=policy.LOCAL_TZ)
             payloads.append(
                 {
                     "id": str(uuid.uuid5(DEMO_NAMESPACE, f"{code}-{year}")),
@@ -137,7 +136,7 @@ def seed_surveys(inspector: User) -> None:
 
 def seed_self_reports(rng: random.Random) -> None:
     """A few store managers' reports waiting in the reviewers' queue."""
-    yesterday = datetime.now(LOCAL).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    yesterday = policy.local_now().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
     for code in ("DEMO-001", "DEMO-006", "DEMO-011"):
         sync.store_survey(
             {

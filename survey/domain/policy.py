@@ -1,14 +1,15 @@
-"""The policy in one place: which surveys count, the compliance rule, every indicator.
+"""The policy in one place: local time, which stores and surveys count, the compliance
+rule and its explanation, and every indicator.
 
-Pure functions over plain data (no Flask, no database), so that a reviewer can
-check this file line by line against shared/spec/domain.md. Percentages are exact
-fractions until the very end, then rounded half-up to one decimal.
+Pure functions over plain data (no Flask, no database), so that a reviewer can check
+this file line by line against docs/policy.md. Percentages are exact fractions until
+the very end, then rounded half-up to one decimal.
 """
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -18,6 +19,10 @@ STORE_TYPES = ("supermarket", "commercial_centre", "convenience_store", "market"
 IN_SCOPE_TYPES = ("supermarket", "commercial_centre")
 SOURCES = ("inspection", "self_report")
 REVIEW_STATES = ("received", "has_issues", "approved", "rejected")
+# A decision that turns a survey down or sends it back must say why, so the sender can act.
+STATES_NEEDING_A_REASON = ("has_issues", "rejected")
+STATUSES = ("compliant", "not_compliant", "unsurveyed")
+# The one local time of the province; every "today", "this year" and local day comes from it.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -30,6 +35,8 @@ class Phase:
     min_eco_share_pct: Decimal
 
 
+# The plan's defaults. They only seed each phase's first stored rule version: from then
+# on the newest stored version is the rule (survey.domain.rulebook).
 PHASES = (
     Phase(2021, 2025, 85, ("checkout",), Decimal(100)),
     Phase(2026, 2030, 100, ("checkout", "store_packed"), Decimal(100)),
@@ -38,9 +45,12 @@ PHASES = (
 
 @dataclass(frozen=True)
 class Rule:
+    """One stored version of a phase's rule: the target and how a store is judged."""
+
     version: int
     zones: tuple[str, ...]
     min_eco_share_pct: Decimal
+    target_pct: int
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,51 @@ class StoreYear:
     deciding: SurveyFacts | None
     compliant: bool
 
+    @property
+    def status(self) -> str:
+        """The store's status for the year: compliant, not_compliant or unsurveyed."""
+        if self.deciding is None:
+            return "unsurveyed"
+        return "compliant" if self.compliant else "not_compliant"
+
+
+@dataclass(frozen=True)
+class ZoneVerdict:
+    """What the rule says of one zone of one survey, with the figures behind it."""
+
+    zone: str
+    eco: int
+    total: int
+    share: Fraction | None  # None when nothing was counted
+    judged: bool  # the rule names this zone
+    passed: bool  # judged zones only; an empty zone passes
+
+    @property
+    def share_pct(self) -> float | None:
+        return None if self.share is None else round_half_up(100 * self.share)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A survey judged by a rule: compliant or not, and which zone failed by how much."""
+
+    rule: Rule
+    compliant: bool
+    zones: tuple[ZoneVerdict, ...]
+
+    def zone(self, name: str) -> ZoneVerdict:
+        return next(zone for zone in self.zones if zone.zone == name)
+
+    @property
+    def failed(self) -> tuple[ZoneVerdict, ...]:
+        return tuple(zone for zone in self.zones if zone.judged and not zone.passed)
+
+    def shortfall_pct(self, zone: ZoneVerdict) -> float | None:
+        """Percentage points a failed zone is below the threshold."""
+        if zone.share is None:
+            return None
+        return round_half_up(Fraction(self.rule.min_eco_share_pct) - 100 * zone.share)
+
 
 def phase_for_year(year: int) -> Phase | None:
     """Return the plan phase that contains the year, if any."""
@@ -93,10 +148,30 @@ def rule_phase_year(year: int) -> int:
     return next(p.first_year for p in PHASES if clamped <= p.last_year)
 
 
-def target_pct_for_year(year: int) -> int | None:
-    """Return the target share of compliant stores, or None outside 2021–2030."""
-    phase = phase_for_year(year)
-    return phase.target_pct if phase else None
+def target_pct_for_year(year: int, rule: Rule) -> int | None:
+    """Return the rule's target share of compliant stores, or None for a year outside 2021–2030."""
+    return rule.target_pct if phase_for_year(year) else None
+
+
+def local_now() -> datetime:
+    """The time now in Hưng Yên, whatever the server's zone."""
+    return datetime.now(LOCAL_TZ)
+
+
+def local_today() -> date:
+    """Today's date in Hưng Yên."""
+    return local_now().date()
+
+
+def utc_offset_minutes() -> int:
+    """The province's offset from UTC in minutes (Vietnam keeps no daylight saving time)."""
+    offset = local_now().utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def local_day_start_utc(day: date) -> datetime:
+    """The UTC moment (naive, as stored) at which a local day begins."""
+    return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def survey_year(visited_at: datetime) -> int:
@@ -113,6 +188,16 @@ def survey_counts(source: str, review_state: str) -> bool:
         return review_state != "rejected"
     # Anything else must be an approved self-report; an unknown source never counts.
     return source == "self_report" and review_state == "approved"
+
+
+def reason_missing(state: str, comment: str | None) -> bool:
+    """Tell whether a review decision lacks the reason its state needs."""
+    return state in STATES_NEEDING_A_REASON and not (comment or "").strip()
+
+
+def store_open_on(opened_on: date | None, closed_on: date | None, day: date) -> bool:
+    """Tell whether a store is open on a local day (it closes at the end of its closing day)."""
+    return (opened_on is None or opened_on <= day) and (closed_on is None or closed_on >= day)
 
 
 def store_open_in_year(opened_on: date | None, closed_on: date | None, year: int) -> bool:
@@ -144,12 +229,31 @@ def overall_eco_share(zones: Mapping[str, ZoneCount]) -> Fraction | None:
     return Fraction(sum(count.eco for count in zones.values()), total) if total else None
 
 
+def zone_counts(lines: Iterable[tuple[str, str, int]], eco: Mapping[str, bool]) -> dict[str, ZoneCount]:
+    """Total (zone, category, count) lines into eco units and all units per zone."""
+    totals: dict[str, ZoneCount] = {}
+    for zone, category, count in lines:
+        before = totals.get(zone, ZoneCount(0, 0))
+        totals[zone] = ZoneCount(before.eco + (count if eco.get(category) else 0), before.total + count)
+    return totals
+
+
+def judge_survey(zones: Mapping[str, ZoneCount], rule: Rule) -> Verdict:
+    """Judge each zone against the rule's minimum eco share; the survey complies when every judged zone passes."""
+    minimum = Fraction(rule.min_eco_share_pct) / 100  # exact: Decimal and Fraction, never a float
+    verdicts = []
+    for zone in ZONES:
+        count = zones.get(zone, ZoneCount(0, 0))
+        share = zone_eco_share(count)
+        judged = zone in rule.zones
+        # An empty zone passes: nothing non-eco was seen there.
+        verdicts.append(ZoneVerdict(zone, count.eco, count.total, share, judged, share is None or share >= minimum))
+    return Verdict(rule, all(v.passed for v in verdicts if v.judged), tuple(verdicts))
+
+
 def is_compliant(zones: Mapping[str, ZoneCount], rule: Rule) -> bool:
     """Tell whether every zone the rule names reaches its minimum eco share (empty zones pass)."""
-    minimum = Fraction(rule.min_eco_share_pct) / 100  # exact: Decimal and Fraction, never a float
-    shares = (zone_eco_share(zones.get(zone, ZoneCount(0, 0))) for zone in rule.zones)
-    # An empty zone passes: nothing non-eco was seen there.
-    return all(share is None or share >= minimum for share in shares)
+    return judge_survey(zones, rule).compliant
 
 
 def round_half_up(value: Fraction | Decimal, places: int = 1) -> float:
@@ -171,7 +275,7 @@ def percentage(numerator: int, denominator: int) -> float | None:
 
 
 def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
-    """Compute every indicator of domain.md over judged stores."""
+    """Compute every indicator of docs/policy.md over judged stores."""
     judged = list(rows)
     deciding = [row.deciding for row in judged if row.deciding is not None]
     n, s = len(judged), len(deciding)
@@ -208,7 +312,7 @@ def judge_stores(stores: Iterable[StoreFacts], year: int, rule: Rule) -> list[St
 
 def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:
     """Compute the headline figures and their breakdowns by unit and by type."""
-    target = target_pct_for_year(year)
+    target = target_pct_for_year(year, rule)
     by_unit: dict[str, list[StoreYear]] = {}
     for row in rows:
         by_unit.setdefault(row.unit_code, []).append(row)
@@ -218,6 +322,7 @@ def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:
             "version": rule.version,
             "zones": list(rule.zones),
             "min_eco_share_pct": float(rule.min_eco_share_pct),
+            "target_pct": rule.target_pct,
         },
         **summarise(rows, target),
         "by_unit": [{"unit_code": code, **summarise(by_unit[code], target)} for code in sorted(by_unit)],

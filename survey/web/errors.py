@@ -39,14 +39,18 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, code: str | None = None, message: str | None = None) -> Response:
-    """Build the API's error body with the given status."""
-    body = {
+def json_error(
+    status: int, code: str | None = None, message: str | None = None, fields: dict[str, str] | None = None
+) -> Response:
+    """Build the API's error body with the given status, naming the fields at fault when there are some."""
+    body: dict = {
         "error": {
             "code": code or ERROR_CODES.get(status, "error"),
             "message": message or default_messages().get(status, ""),
         }
     }
+    if fields:
+        body["error"]["fields"] = fields
     response = jsonify(body)
     response.status_code = status
     return response

@@ -8,10 +8,12 @@ against the database in `survey.sync`.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from survey.domain import policy
 
 MAX_COUNT = 100_000
 MAX_BATCH = 200
@@ -19,6 +21,7 @@ MAX_NOTES = 2000
 FORM_VERSIONS = (1,)  # every form version the server ever issued stays accepted
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+FUTURE_TOLERANCE = timedelta(days=1)  # a phone's clock may run a little ahead
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 
 
@@ -29,8 +32,9 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
-Zone = Literal["checkout", "store_packed"]
-ReviewState = Literal["received", "has_issues", "approved", "rejected"]
+# The allowed values come from the policy, so a new zone or state is written once.
+Zone = Literal[policy.ZONES]
+ReviewState = Literal[policy.REVIEW_STATES]
 
 
 class Payload(BaseModel):

@@ -1,0 +1,69 @@
+"""User accounts: the username and password rules, and creating or resetting a user.
+
+Both the admin pages and the `create-user` command go through here, so a name one
+refuses the other refuses too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from models import ROLES, User, db
+from survey.domain import audit
+
+# ASCII only: the log-in compares names exactly, and accented letters can be typed in
+# two Unicode forms that look the same but would not match.
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+MAX_USERNAME_LENGTH = 80
+MIN_PASSWORD_LENGTH = 10
+# The log-in form accepts passwords up to 200 characters; never set one it would refuse.
+MAX_PASSWORD_LENGTH = 200
+
+
+def username_problem(username: str) -> str | None:
+    """Say what is wrong with a new username, or None when it is fine."""
+    if not username:
+        return str(_l("Enter a username."))
+    if len(username) > MAX_USERNAME_LENGTH:
+        return str(_l("Use at most %(max)d characters.", max=MAX_USERNAME_LENGTH))
+    if not USERNAME_PATTERN.fullmatch(username):
+        return str(_l("Use only letters without accents, digits, dots, hyphens and underscores."))
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    """Say what is wrong with a new password, or None when it is fine."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        return str(_l("Use at least %(min)d characters.", min=MIN_PASSWORD_LENGTH))
+    return None
+
+
+def find_user(username: str) -> User | None:
+    """The user with this name, whatever its capitals, so that no two log-ins look alike."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def create_user(username: str, role: str, password: str, actor: User | None) -> User:
+    """Create an active user with a role and a password, audited (not committed)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = User(username=username, role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user_create", audit.user_target(user), "", audit.user_summary(user))
+    return user
+
+
+def update_user(user: User, role: str, active: bool, password: str | None, actor: User | None) -> None:
+    """Change a user's role, active flag and, when given, password; audited (not committed)."""
+    before = audit.user_summary(user)
+    user.role, user.active = role, active
+    if password:
+        user.set_password(password)
+    after = audit.user_summary(user) + (", password reset" if password else "")
+    if after != before:
+        audit.record(actor, "user_update", audit.user_target(user), before, after)

@@ -1,0 +1,61 @@
+"""Names shown to people for the codes the domain uses: zones, store types, states, sources,
+statuses, roles and figures. One place, translated lazily into the page's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ZONE_NAMES = {
+    "checkout": _l("Checkout (carry bags handed out)"),
+    "store_packed": _l("Store-packed goods (SKUs on display)"),
+}
+STORE_TYPE_NAMES = {
+    "supermarket": _l("Supermarket"),
+    "commercial_centre": _l("Commercial centre"),
+    "convenience_store": _l("Convenience store"),
+    "market": _l("Market"),
+}
+STATE_NAMES = {
+    "received": _l("Received"),
+    "has_issues": _l("Has issues"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
+STATUS_NAMES = {
+    "compliant": _l("compliant"),
+    "not_compliant": _l("not compliant"),
+    "unsurveyed": _l("not surveyed"),
+}
+ROLE_LABELS = {
+    "inspector": _l("Inspector"),
+    "reviewer": _l("Reviewer"),
+    "admin": _l("Administrator"),
+}
+FIGURE_NAMES = {
+    "stores_in_scope": _l("Stores in scope"),
+    "stores_surveyed": _l("Stores surveyed"),
+    "stores_compliant": _l("Stores compliant"),
+    "compliance_pct": _l("Compliance, share of stores in scope (%)"),
+    "compliance_pct_of_surveyed": _l("Compliance, share of surveyed stores (%)"),
+    "coverage_pct": _l("Coverage, share surveyed (%)"),
+    "target_pct": _l("Target (%)"),
+    "stores_needed": _l("More stores needed to meet the target"),
+    "eco_share_avg": _l("Average eco share (%)"),
+    "eco_label_skus": _l("Eco-labelled SKUs"),
+    "stores_with_eco_label": _l("Stores with eco-labelled products"),
+}
+AUDIT_ACTIONS = {
+    "review": _l("Review decision"),
+    "rule": _l("New rule version"),
+    "link_create": _l("Self-report link made"),
+    "link_revoke": _l("Self-report link revoked"),
+    "link_replace": _l("Self-report link replaced"),
+    "store_create": _l("Store created"),
+    "store_update": _l("Store edited"),
+    "store_close": _l("Store closed"),
+    "store_import": _l("Stores imported"),
+    "unit_import": _l("Units imported"),
+    "user_create": _l("User created"),
+    "user_update": _l("User changed"),
+}

@@ -1,4 +1,4 @@
-"""Store surveys sent by phones and forms: each whole or not at all, never twice.
+"""Store surveys sent by phones and forms: each whole or not at all, never twice (docs/sync.md).
 
 The phone makes the survey's UUID when the form opens, so a retry, a second tab or a
 double tap sends the same id again. A stable hash of the canonical survey tells a

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from models import Store, db
 from survey.domain import figures, policy, sync, vocabularies
-from survey.domain.schemas import MAX_COUNT, MAX_NOTES
+from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
 from survey.labels import ZONE_NAMES
 from survey.web.auth import role_required
 
@@ -93,7 +93,7 @@ def payload_from(form: SurveyFormBase, by_zone, labels) -> dict:
         "id": form.survey_id.data,
         "store_code": form.store_code.data,
         "visited_at": visited.isoformat(),
-        "form_version": 1,
+        "form_version": max(FORM_VERSIONS),
         "packaging": packaging,
         "eco_labels": eco_labels,
         "skus_checked": form.skus_checked.data,

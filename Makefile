@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
+# JavaScript lint only: the app itself never needs Node.js (`make run` doesn't touch it).
+NODE_STAMP := node_modules/.installed
+ESLINT := node_modules/.bin/eslint static eslint.config.js
 
 .PHONY: run test lint format translations extract-messages bench clean
 
@@ -13,13 +16,15 @@ run: $(VENV)/.app-installed translations
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host "$(HOST)" --port "$(PORT)"
 
-test: $(VENV)/.test-installed translations
+test: $(VENV)/.test-installed translations $(NODE_STAMP)
 	$(BIN)/ruff check .
+	$(ESLINT)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.test-installed
+lint: $(VENV)/.test-installed $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(ESLINT)
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .
@@ -52,5 +57,12 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.app-installed
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $@
 
+# ESLint, pinned in package-lock.json. No npm is an error, never a skipped lint.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm > /dev/null || { echo "npm not found: the JavaScript lint (make lint, make test) needs Node.js 20.19+ and npm" >&2; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error(`ESLint needs Node.js 20.19 or newer, not $${process.version}`); process.exit(1); }'
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 clean:
-	rm -rf $(VENV) build *.egg-info survey/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules build *.egg-info survey/translations/*/LC_MESSAGES/*.mo

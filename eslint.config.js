@@ -1,0 +1,36 @@
+// ESLint for the browser code (`make lint`, and `make test` before pytest). The app itself
+// needs no Node.js: package.json holds only these development tools.
+import js from '@eslint/js';
+import globals from 'globals';
+
+const rules = {
+  eqeqeq: ['error', 'always'],
+  'no-var': 'error',
+  'prefer-const': 'error',
+};
+
+export default [
+  js.configs.recommended,
+  {
+    files: ['static/js/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: globals.browser,
+    },
+    rules,
+  },
+  {
+    // A classic worker script; the server replaces __VERSION__ (inside a string) and
+    // __SHELL_URLS__ (the shell's URLs, inside the array literal) when serving it.
+    files: ['static/sw.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.serviceworker, __SHELL_URLS__: 'readonly' },
+    },
+    rules,
+  },
+  {
+    files: ['eslint.config.js'],
+    languageOptions: { sourceType: 'module', globals: globals.node },
+  },
+];

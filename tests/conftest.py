@@ -1,15 +1,22 @@
-"""Fixtures in the manner of flaskr: app, client, runner, auth, and a JSON API client."""
+"""Fixtures in the manner of flaskr: app, client, runner, auth, and a JSON API client.
+
+Also the helpers and data that several test modules share: the hand-computed 2025 table,
+form_fields and staff_token.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app import create_app
-from models import AdminUnit, Store, User, db
+from models import AdminUnit, Store, Survey, User, db
+from survey.domain import sync, tokens
 from survey.domain.vocabularies import load_vocabularies
 
 PASSWORDS = {
@@ -141,3 +148,103 @@ class JsonClient:
 @pytest.fixture
 def api(client, auth):
     return JsonClient(client, auth)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The named inputs of a page with their values, as a browser would send them."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="submit"' not in tag and 'type="checkbox"' not in tag:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
+def staff_token(app, code="S-001") -> str:
+    with app.test_request_context("/"):
+        store = db.session.scalar(select(Store).where(Store.code == code))
+        return tokens.token_for(tokens.active_link(store, None).nonce)
+
+
+# --- the hand-computed 2025 table -------------------------------------------------------
+
+CHECKOUT_ALL_ECO = [{"zone": "checkout", "category": "PAPER", "count": 20}]
+
+
+def visit(store, when, packaging, source="inspection", state="received", labels=()):
+    """Store a survey through the same path as the API, then set its review state."""
+    sender = db.session.scalar(select(User).where(User.username == "inspector"))
+    payload = {
+        "id": str(uuid.uuid4()),
+        "store_code": store,
+        "visited_at": when,
+        "form_version": 1,
+        "packaging": packaging,
+        "eco_labels": [{"label": code, "sku_count": n} for code, n in labels],
+    }
+    result = sync.store_survey(payload, source, sender if source == "inspection" else None)
+    assert result["status"] == "created", result
+    survey = db.session.get(Survey, uuid.UUID(payload["id"]))
+    survey.review_state = state
+    db.session.commit()
+    return payload["id"]
+
+
+@pytest.fixture
+def table(app):
+    """Stores and surveys whose 2025 figures are worked out by hand in the tests."""
+    with app.app_context():
+        units = {u.code: u for u in db.session.scalars(select(AdminUnit))}
+        add_store("S-004", units["HY-PH"], closed_on=date(2024, 12, 31))
+        add_store("S-005", units["HY-MH"], opened_on=date(2026, 1, 10))
+        add_store("S-006", units["HY-PH"], type="commercial_centre")
+        add_store("S-007", units["HY-MH"], closed_on=date(2025, 6, 1))
+        db.session.commit()
+        # S-001: the March visit decides, because the September one was rejected.
+        visit("S-001", "2025-03-01T10:00:00+07:00", CHECKOUT_ALL_ECO, labels=[("VN_ECOLABEL", 3), ("SELF_DECLARED", 5)])
+        bad = [{"zone": "checkout", "category": "PE_BAG", "count": 9}]
+        visit("S-001", "2025-09-01T10:00:00+07:00", bad, state="rejected")
+        # S-002: checkout 15/20 eco → not compliant; pooled (15+10)/30; its self-report is not approved yet.
+        visit(
+            "S-002",
+            "2025-05-01T10:00:00+07:00",
+            [
+                {"zone": "checkout", "category": "PE_BAG", "count": 5},
+                {"zone": "checkout", "category": "PAPER", "count": 15},
+                {"zone": "store_packed", "category": "NATURAL", "count": 10},
+            ],
+        )
+        ids = {"S-002-self": visit("S-002", "2025-10-01T10:00:00+07:00", CHECKOUT_ALL_ECO, source="self_report")}
+        # S-007: an approved self-report; checkout all eco, store-packed all foam (not judged before 2026).
+        visit(
+            "S-007",
+            "2025-04-01T10:00:00+07:00",
+            [
+                {"zone": "checkout", "category": "CUSTOMER_OWN", "count": 10},
+                {"zone": "store_packed", "category": "EPS_FOAM", "count": 10},
+            ],
+            source="self_report",
+            state="approved",
+            labels=[("ECO_BAG_CERT", 2)],
+        )
+        visit("S-003", "2025-04-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # a convenience store: out of scope
+        visit("S-004", "2025-02-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # closed before 2025: out
+        visit("S-006", "2024-11-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # another year: unsurveyed in 2025
+        yield ids
+
+
+EXPECTED_2025 = {
+    "stores_in_scope": 4,  # S-001, S-002, S-006, S-007
+    "stores_surveyed": 3,
+    "stores_compliant": 2,  # S-001, S-007
+    "compliance_pct": 50.0,
+    "compliance_pct_of_surveyed": 66.7,
+    "coverage_pct": 75.0,
+    "target_pct": 85,
+    "target_met": False,
+    "stores_needed": 2,  # ceil(0.85 * 4) - 2
+    "eco_share_avg": 77.8,  # mean(100, 25/30, 10/20) as a percentage
+    "eco_label_skus": 5,
+    "stores_with_eco_label": 2,
+}

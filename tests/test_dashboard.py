@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from tests.test_indicators_api import table  # noqa: F401 (fixture)
-
 
 def rows_of(html: str, table_id: str) -> list[list[str]]:
     body = re.search(rf'<table id="{table_id}">(.*?)</table>', html, re.S).group(1)
@@ -15,7 +13,7 @@ def rows_of(html: str, table_id: str) -> list[list[str]]:
     ]
 
 
-def test_headline_and_progress(client, auth, table):  # noqa: F811
+def test_headline_and_progress(client, auth, table):
     auth.login("reviewer")
     html = client.get("/dashboard?year=2025").get_data(as_text=True)
     assert '<strong id="headline-pct">50,0%</strong>' in html
@@ -24,7 +22,7 @@ def test_headline_and_progress(client, auth, table):  # noqa: F811
     assert 'id="rule-statement"' in html and "1" in html
 
 
-def test_breakdown_by_old_district_and_by_type(client, auth, table):  # noqa: F811
+def test_breakdown_by_old_district_and_by_type(client, auth, table):
     auth.login("reviewer")
     html = client.get("/dashboard?year=2025&level=district").get_data(as_text=True)
     by_level = {row[0]: row[1:4] for row in rows_of(html, "by-level")}
@@ -34,13 +32,13 @@ def test_breakdown_by_old_district_and_by_type(client, auth, table):  # noqa: F8
     assert list(by_type.values()) == [["2", "2", "2", "100,0"], ["2", "1", "0", "0,0"]]
 
 
-def test_inspections_and_self_reports_apart(client, auth, table):  # noqa: F811
+def test_inspections_and_self_reports_apart(client, auth, table):
     auth.login("reviewer")
     rows = rows_of(client.get("/dashboard?year=2025").get_data(as_text=True), "by-source")
     assert [row[1:4] for row in rows] == [["4", "2", "1"], ["4", "1", "1"]]
 
 
-def test_labels_by_type_count_only_deciding_surveys(client, auth, table):  # noqa: F811
+def test_labels_by_type_count_only_deciding_surveys(client, auth, table):
     auth.login("reviewer")
     rows = rows_of(client.get("/dashboard?year=2025").get_data(as_text=True), "by-label")
     totals = {row[0].split(" (")[0]: row[1] for row in rows}
@@ -49,7 +47,7 @@ def test_labels_by_type_count_only_deciding_surveys(client, auth, table):  # noq
     assert any("SELF" in key or "Tự công bố" in key for key in totals)  # recorded, shown apart, not counted
 
 
-def test_charts_are_svg_with_text_alternatives(client, auth, table):  # noqa: F811
+def test_charts_are_svg_with_text_alternatives(client, auth, table):
     auth.login("reviewer")
     html = client.get("/dashboard?year=2025").get_data(as_text=True)
     assert html.count("<svg") == 2 and '<title id="yearly-title">' in html
@@ -58,7 +56,7 @@ def test_charts_are_svg_with_text_alternatives(client, auth, table):  # noqa: F8
     assert "<script" not in html.split("<main")[1]
 
 
-def test_drill_down_lists_the_stores_behind_each_figure(client, auth, table):  # noqa: F811
+def test_drill_down_lists_the_stores_behind_each_figure(client, auth, table):
     auth.login("reviewer")
 
     def codes(status, **extra):
@@ -75,7 +73,7 @@ def test_drill_down_lists_the_stores_behind_each_figure(client, auth, table):  #
     assert client.get("/dashboard/stores?status=bogus").status_code == 404
 
 
-def test_store_page_shows_its_history(client, auth, table):  # noqa: F811
+def test_store_page_shows_its_history(client, auth, table):
     auth.login("reviewer")
     html = client.get("/dashboard/store/S-002").get_data(as_text=True)
     history = rows_of(html, "history")
@@ -93,7 +91,7 @@ def test_dashboard_is_for_staff(client, auth):
     assert client.get("/dashboard/stores").status_code == 403
 
 
-def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, table):  # noqa: F811
+def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, table):
     auth.login("reviewer")
     html = client.get("/report?year=2025").get_data(as_text=True)
     assert "2025" in html and "Hưng Yên" in html
@@ -109,7 +107,7 @@ def test_yearly_report_states_result_tables_and_stores_to_act_on(client, auth, t
     css.close()
 
 
-def test_every_headline_figure_matches_the_hand_computed_table(client, auth, table):  # noqa: F811
+def test_every_headline_figure_matches_the_hand_computed_table(client, auth, table):
     auth.login("reviewer")
     html = client.get("/dashboard?year=2025").get_data(as_text=True)
     headline = html.split('class="card headline"')[1].split("</section>")[0]

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import Store, db
-from tests.test_indicators_api import EXPECTED_2025, table  # noqa: F401 (fixture)
+from tests.conftest import EXPECTED_2025
 
 
 def read_csv(response) -> list[dict]:
@@ -25,7 +25,7 @@ def read_xlsx(response) -> list[dict]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_indicator_export_matches_the_api(client, auth, table, fmt):  # noqa: F811
+def test_indicator_export_matches_the_api(client, auth, table, fmt):
     auth.login("reviewer")
     response = client.get(f"/exports/indicators/2025.{fmt}")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
@@ -43,7 +43,7 @@ def test_indicator_export_matches_the_api(client, auth, table, fmt):  # noqa: F8
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_survey_export_has_a_column_per_zone_category_and_label(client, auth, table, fmt):  # noqa: F811
+def test_survey_export_has_a_column_per_zone_category_and_label(client, auth, table, fmt):
     auth.login("admin")
     rows = (read_csv if fmt == "csv" else read_xlsx)(client.get(f"/exports/surveys/2025.{fmt}"))
     assert len(rows) == 7  # every survey visited in 2025, counted or not
@@ -57,7 +57,7 @@ def test_survey_export_has_a_column_per_zone_category_and_label(client, auth, ta
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_formulas_never_reach_the_spreadsheet(app, client, auth, table, fmt):  # noqa: F811
+def test_formulas_never_reach_the_spreadsheet(app, client, auth, table, fmt):
     with app.app_context():
         store = db.session.scalar(select(Store).where(Store.code == "S-002"))
         store.name = '=HYPERLINK("http://evil.example","bấm")'

@@ -6,96 +6,15 @@ import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
-from models import AdminUnit, Store, Survey, User, db
-from survey.domain import figures, policy, rulebook, sync
-from tests.conftest import add_store
-
-CHECKOUT_ALL_ECO = [{"zone": "checkout", "category": "PAPER", "count": 20}]
-
-
-def visit(store, when, packaging, source="inspection", state="received", labels=()):
-    """Store a survey through the same path as the API, then set its review state."""
-    sender = db.session.scalar(select(User).where(User.username == "inspector"))
-    payload = {
-        "id": str(uuid.uuid4()),
-        "store_code": store,
-        "visited_at": when,
-        "form_version": 1,
-        "packaging": packaging,
-        "eco_labels": [{"label": code, "sku_count": n} for code, n in labels],
-    }
-    result = sync.store_survey(payload, source, sender if source == "inspection" else None)
-    assert result["status"] == "created", result
-    survey = db.session.get(Survey, uuid.UUID(payload["id"]))
-    survey.review_state = state
-    db.session.commit()
-    return payload["id"]
-
-
-@pytest.fixture
-def table(app):
-    """Stores and surveys whose 2025 figures are worked out by hand in the tests."""
-    with app.app_context():
-        units = {u.code: u for u in db.session.scalars(select(AdminUnit))}
-        add_store("S-004", units["HY-PH"], closed_on=date(2024, 12, 31))
-        add_store("S-005", units["HY-MH"], opened_on=date(2026, 1, 10))
-        add_store("S-006", units["HY-PH"], type="commercial_centre")
-        add_store("S-007", units["HY-MH"], closed_on=date(2025, 6, 1))
-        db.session.commit()
-        # S-001: the March visit decides, because the September one was rejected.
-        visit("S-001", "2025-03-01T10:00:00+07:00", CHECKOUT_ALL_ECO, labels=[("VN_ECOLABEL", 3), ("SELF_DECLARED", 5)])
-        bad = [{"zone": "checkout", "category": "PE_BAG", "count": 9}]
-        visit("S-001", "2025-09-01T10:00:00+07:00", bad, state="rejected")
-        # S-002: checkout 15/20 eco → not compliant; pooled (15+10)/30; its self-report is not approved yet.
-        visit(
-            "S-002",
-            "2025-05-01T10:00:00+07:00",
-            [
-                {"zone": "checkout", "category": "PE_BAG", "count": 5},
-                {"zone": "checkout", "category": "PAPER", "count": 15},
-                {"zone": "store_packed", "category": "NATURAL", "count": 10},
-            ],
-        )
-        ids = {"S-002-self": visit("S-002", "2025-10-01T10:00:00+07:00", CHECKOUT_ALL_ECO, source="self_report")}
-        # S-007: an approved self-report; checkout all eco, store-packed all foam (not judged before 2026).
-        visit(
-            "S-007",
-            "2025-04-01T10:00:00+07:00",
-            [
-                {"zone": "checkout", "category": "CUSTOMER_OWN", "count": 10},
-                {"zone": "store_packed", "category": "EPS_FOAM", "count": 10},
-            ],
-            source="self_report",
-            state="approved",
-            labels=[("ECO_BAG_CERT", 2)],
-        )
-        visit("S-003", "2025-04-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # a convenience store: out of scope
-        visit("S-004", "2025-02-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # closed before 2025: out
-        visit("S-006", "2024-11-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # another year: unsurveyed in 2025
-        yield ids
+from models import AdminUnit, Store, Survey, db
+from survey.domain import figures, policy, rulebook
+from tests.conftest import CHECKOUT_ALL_ECO, EXPECTED_2025, add_store, visit
 
 
 def figures_of(entry: dict) -> dict:
     return {k: v for k, v in entry.items() if k not in ("by_unit", "by_type", "year", "rule", "unit_code", "type")}
-
-
-EXPECTED_2025 = {
-    "stores_in_scope": 4,  # S-001, S-002, S-006, S-007
-    "stores_surveyed": 3,
-    "stores_compliant": 2,  # S-001, S-007
-    "compliance_pct": 50.0,
-    "compliance_pct_of_surveyed": 66.7,
-    "coverage_pct": 75.0,
-    "target_pct": 85,
-    "target_met": False,
-    "stores_needed": 2,  # ceil(0.85 * 4) - 2
-    "eco_share_avg": 77.8,  # mean(100, 25/30, 10/20) as a percentage
-    "eco_label_skus": 5,
-    "stores_with_eco_label": 2,
-}
 
 
 def test_indicators_2025_match_the_hand_computed_table(api, table):

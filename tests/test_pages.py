@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, ComplianceRule, Survey, db
-from tests.conftest import csrf_from
-
-
-def form_fields(html: str) -> dict[str, str]:
-    """The named inputs of a page with their values, as a browser would send them."""
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and 'type="submit"' not in tag and 'type="checkbox"' not in tag:
-            fields[name.group(1)] = value.group(1) if value else ""
-    return fields
+from tests.conftest import csrf_from, form_fields
 
 
 def test_login_page_and_wrong_password(client):

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from models import AuditEntry, Store, StoreLink, Survey, User, db
 from survey.domain import sync, tokens
-from tests.conftest import csrf_from
-from tests.test_pages import form_fields
+from tests.conftest import csrf_from, form_fields, staff_token
 
 LINK = re.compile(r'value="(http[^"]+/r/[A-Za-z0-9_-]{43})"')
 
@@ -104,12 +103,6 @@ def self_report(client, token, **changes):
     data.update({"pk__checkout__PAPER": "12", "pk__checkout__PE_BAG": "3"})
     data.update(changes)
     return client.post(f"/r/{token}", data=data)
-
-
-def staff_token(app, code="S-001") -> str:
-    with app.test_request_context("/"):
-        store = db.session.scalar(select(Store).where(Store.code == code))
-        return tokens.token_for(tokens.active_link(store, None).nonce)
 
 
 def test_self_report_creates_a_received_self_report(app, client):

@@ -2,6 +2,9 @@
 
 Where the browser is missing these tests are skipped with a loud message, unless
 CI or REQUIRE_BROWSER is set: then a missing browser fails the run.
+
+Also the helpers that several browser tests share: log_in, open_app, new_phone, ready,
+fill_survey, save, unsent, survey_rows, wait_for_rows and screenshot.
 """
 
 from __future__ import annotations
@@ -9,11 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 import warnings
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
+
+from models import Survey, db
+from tests.conftest import PASSWORDS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
@@ -80,3 +88,71 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORDS[username])
+    with page.expect_navigation():
+        page.click("#submit")
+    page.wait_for_load_state("load")
+
+
+def survey_rows(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Survey))
+
+
+def wait_for_rows(app, expected: int, timeout: float = 15, page=None) -> int:
+    """Poll the database until it holds the expected number of surveys (or time runs out).
+
+    With a page, wait through Playwright so that its route handlers keep running meanwhile.
+    """
+    deadline = time.monotonic() + timeout
+    while (rows := survey_rows(app)) != expected and time.monotonic() < deadline:
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
+    return rows
+
+
+def open_app(page, base: str, username: str = "inspector") -> None:
+    log_in(page, base, username)
+    page.wait_for_url("**/app")
+    ready(page)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def new_phone(browser, base: str):
+    """A fresh 360×740 phone with the inspector's app open and its service worker in control."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_app(page, base)
+    return context, page
+
+
+def ready(page) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#store-list button.store")
+
+
+def fill_survey(page, store_code: str, paper: int, pe_bags: int = 0) -> None:
+    page.fill("#store-search", "")
+    page.click(f"#store-list button.store[data-code='{store_code}']")
+    page.wait_for_selector("#view-form:not([hidden])")
+    for _ in range(paper):
+        page.click("#c-checkout-PAPER ~ button.step[data-step='1']")
+    page.fill("#c-checkout-PE_BAG", str(pe_bags))
+    page.dispatch_event("#c-checkout-PE_BAG", "input")
+
+
+def save(page) -> None:
+    page.click("#save-survey")
+    page.wait_for_selector("#view-stores:not([hidden])")
+
+
+def unsent(page) -> int:
+    return int(page.text_content("#outbox-count"))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import User, db
 from survey.domain import policy, sync
-from tests.browser.test_offline_app import fill_survey, new_phone, ready, wait_for_rows
+from tests.browser.conftest import fill_survey, new_phone, ready, wait_for_rows
 
 BASE = {
     "store_code": "S-001",

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_pages_in_chromium import log_in
-from tests.test_indicators_api import table  # noqa: F401 (fixture)
+from tests.browser.conftest import log_in, screenshot
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_dashboard_fits_and_shows_its_charts(browser, live_server, table, width):  # noqa: F811
+def test_dashboard_fits_and_shows_its_charts(browser, live_server, table, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     log_in(page, live_server, "reviewer")
@@ -22,7 +20,7 @@ def test_dashboard_fits_and_shows_its_charts(browser, live_server, table, width)
     context.close()
 
 
-def test_yearly_report_at_1280_and_as_a4_pdf(browser, live_server, table, tmp_path):  # noqa: F811
+def test_yearly_report_at_1280_and_as_a4_pdf(browser, live_server, table, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, live_server, "reviewer")

@@ -8,70 +8,20 @@ from __future__ import annotations
 import json
 import time
 
-from sqlalchemy import func, select
-
-from models import Survey, db
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screenshot
-from tests.browser.test_pages_in_chromium import log_in
-
-
-def survey_rows(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Survey))
-
-
-def wait_for_rows(app, expected: int, timeout: float = 15, page=None) -> int:
-    """Poll the database until it holds the expected number of surveys (or time runs out).
-
-    With a page, wait through Playwright so that its route handlers keep running meanwhile.
-    """
-    deadline = time.monotonic() + timeout
-    while (rows := survey_rows(app)) != expected and time.monotonic() < deadline:
-        if page is not None:
-            page.wait_for_timeout(100)
-        else:
-            time.sleep(0.1)
-    return rows
-
-
-def open_app(page, base: str, username: str = "inspector") -> None:
-    log_in(page, base, username)
-    page.wait_for_url("**/app")
-    ready(page)
-    page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-
-
-def new_phone(browser, base: str):
-    """A fresh 360×740 phone with the inspector's app open and its service worker in control."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    open_app(page, base)
-    return context, page
-
-
-def ready(page) -> None:
-    page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_selector("#store-list button.store")
-
-
-def fill_survey(page, store_code: str, paper: int, pe_bags: int = 0) -> None:
-    page.fill("#store-search", "")
-    page.click(f"#store-list button.store[data-code='{store_code}']")
-    page.wait_for_selector("#view-form:not([hidden])")
-    for _ in range(paper):
-        page.click("#c-checkout-PAPER ~ button.step[data-step='1']")
-    page.fill("#c-checkout-PE_BAG", str(pe_bags))
-    page.dispatch_event("#c-checkout-PE_BAG", "input")
-
-
-def save(page) -> None:
-    page.click("#save-survey")
-    page.wait_for_selector("#view-stores:not([hidden])")
-
-
-def unsent(page) -> int:
-    return int(page.text_content("#outbox-count"))
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    fill_survey,
+    log_in,
+    new_phone,
+    open_app,
+    ready,
+    save,
+    screenshot,
+    survey_rows,
+    unsent,
+    wait_for_rows,
+)
 
 
 def test_offline_reload_save_three_then_sync_exactly_three(browser, live_server, app):

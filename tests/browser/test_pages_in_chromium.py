@@ -5,17 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Survey, db
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORDS
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORDS[username])
-    with page.expect_navigation():
-        page.click("#submit")
-    page.wait_for_load_state("load")
+from tests.browser.conftest import log_in, screenshot
 
 
 def test_inspector_fills_the_form_without_javascript_at_360px(browser, live_server, app):

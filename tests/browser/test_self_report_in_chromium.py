@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_offline_app import wait_for_rows
-from tests.browser.test_pages_in_chromium import log_in
-from tests.test_self_report import staff_token
+from tests.browser.conftest import log_in, screenshot, wait_for_rows
+from tests.conftest import staff_token
 
 
 def test_manager_reports_at_360px_and_reviewer_finds_it(browser, live_server, app):

@@ -248,3 +248,11 @@ EXPECTED_2025 = {
     "eco_label_skus": 5,
     "stores_with_eco_label": 2,
 }
+
+
+def rows_of(html: str, table_id: str) -> list[list[str]]:
+    body = re.search(rf'<table id="{table_id}">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows
+    ]

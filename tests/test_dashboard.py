@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import re
 
-
-def rows_of(html: str, table_id: str) -> list[list[str]]:
-    body = re.search(rf'<table id="{table_id}">(.*?)</table>', html, re.S).group(1)
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>")[1], re.S)
-    return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows
-    ]
+from tests.conftest import rows_of
 
 
 def test_headline_and_progress(client, auth, table):

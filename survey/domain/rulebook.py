@@ -87,7 +87,7 @@ def save_version(
         version=(before.version + 1) if before else 1,
         target_pct=target_pct,
         zones=";".join(zone for zone in policy.ZONES if zone in zones),
-        min_eco_share_pct=Decimal(min_eco_share_pct),
+        min_eco_share_pct=Decimal(min_eco_share_pct).quantize(Decimal("0.01")),
         note=note,
         created_by_id=actor.id,
     )
@@ -101,4 +101,5 @@ def describe(row: ComplianceRule | None) -> str:
     """One line that says what a rule version is, for the audit log."""
     if row is None:
         return ""
-    return f"v{row.version}: {row.target_pct}%, {row.zones}, >= {row.min_eco_share_pct}%"
+    minimum = format(Decimal(row.min_eco_share_pct).normalize(), "f")
+    return f"v{row.version}: {row.target_pct}%, {row.zones}, >= {minimum}%"

@@ -256,3 +256,9 @@ def rows_of(html: str, table_id: str) -> list[list[str]]:
     return [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows
     ]
+
+
+def post_form(client, url: str, data: dict):
+    """Post a form the way a browser does, with the token of the page it came from."""
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})

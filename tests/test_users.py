@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import User, db
-from tests.conftest import PASSWORDS, AuthActions, csrf_from
+from tests.conftest import PASSWORDS, AuthActions, csrf_from, post_form
 
 NEW_PASSWORD = "a-good-password"
 
@@ -32,12 +32,6 @@ def user_count(app) -> int:
 
 def user_id(app, username: str) -> int:
     return get_user(app, username).id
-
-
-def post_form(client, url: str, data: dict):
-    """Post a form the way a browser does, with the token of the page it came from."""
-    token = csrf_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 def create(client, username="newbie", password=NEW_PASSWORD, confirm=None, role="inspector"):

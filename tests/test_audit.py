@@ -1,0 +1,97 @@
+"""Every audited action lands in the audit log, named for people: stores, imports, users, links."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from models import AuditEntry, db
+from tests.conftest import csrf_from, post_form
+
+NEW_STORE = {
+    "code": "N-001",
+    "name": "Siêu thị Mới",
+    "type": "supermarket",
+    "store_class": "II",
+    "unit_code": "HY-PH",
+    "opened_on": "2020-01-02",
+}
+
+
+def entries(app) -> list[tuple[str, str, str, str]]:
+    with app.app_context():
+        rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(entry.action, entry.target, entry.from_value, entry.to_value) for entry in rows]
+
+
+def test_store_created_edited_and_closed_are_audited(app, client, auth):
+    auth.login("admin")
+    assert post_form(client, "/stores/new", NEW_STORE).status_code == 302
+    assert post_form(client, "/stores/N-001/edit", {**NEW_STORE, "name": "Siêu thị Mới Hơn"}).status_code == 302
+    page = client.get("/stores/N-001/edit").get_data(as_text=True)
+    client.post("/stores/N-001/close", data={"csrf_token": csrf_from(page), "closed_on": "2026-01-31"})
+    log = entries(app)
+    assert [(action, target) for action, target, _old, _new in log] == [
+        ("store_create", "store:N-001"),
+        ("store_update", "store:N-001"),
+        ("store_close", "store:N-001"),
+    ]
+    assert "Siêu thị Mới;" in log[1][2] and "Siêu thị Mới Hơn;" in log[1][3]
+    assert log[2][3] == "2026-01-31"
+    html = client.get("/audit?lang=en").get_data(as_text=True)
+    assert "Store created" in html and "Store closed" in html and "Siêu thị Mới Hơn (N-001)" in html
+
+
+def test_saving_a_store_unchanged_records_nothing(app, client, auth):
+    auth.login("admin")
+    edit = {"name": "Cửa hàng S-001", "type": "supermarket", "store_class": "", "unit_code": "HY-PH"}
+    response = post_form(client, "/stores/S-001/edit", {**edit, "address": "Địa chỉ S-001", "opened_on": "2019-05-01"})
+    assert response.status_code == 302
+    assert entries(app) == []
+
+
+def test_a_store_import_is_audited_with_its_counts(app, client, auth):
+    auth.login("admin")
+    content = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon\n"
+    content += "N-002,Siêu thị Hai,supermarket,,HY-PH,,,,,,\nS-001,Cửa hàng S-001,supermarket,,HY-PH,,,,,,\n"
+    fields = {
+        "file": FileStorage(io.BytesIO(content.encode()), "stores.csv", content_type="text/csv"),
+        "csrf_token": csrf_from(client.get("/stores/import").get_data(as_text=True)),
+    }
+    boundary, body = encode_multipart(fields)
+    response = client.post("/stores/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302
+    assert entries(app) == [("store_import", "stores:file", "", "1 new, 1 updated")]
+
+
+def test_users_created_and_changed_are_audited_on_the_page_and_the_command_line(app, client, auth, runner):
+    auth.login("admin")
+    data = {"username": "lan", "role": "inspector", "password": "a-good-password", "confirm": "a-good-password"}
+    assert post_form(client, "/users/new", data).status_code == 302
+    with app.app_context():
+        user_id = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "user_create"))
+    assert user_id is not None
+    result = runner.invoke(args=["create-user", "lan", "--role", "reviewer", "--password", "another-password"])
+    assert result.exit_code == 0, result.output
+    log = entries(app)
+    assert log[0] == ("user_create", "user:lan", "", "inspector, active")
+    assert log[1] == ("user_update", "user:lan", "inspector, active", "reviewer, active, password reset")
+
+
+def test_the_command_line_refuses_a_username_the_pages_refuse(app, runner):
+    for name in ("two words", "nguyễn", "x" * 81):
+        result = runner.invoke(args=["create-user", name, "--role", "inspector", "--password", "a-good-password"])
+        assert result.exit_code != 0, name
+    assert entries(app) == []
+
+
+def test_a_store_link_made_replaced_and_revoked_is_audited(app, client, auth):
+    auth.login("reviewer")
+    assert client.get("/stores/S-001/link").status_code == 200  # the first look makes the link
+    page = client.get("/stores/S-001/link").get_data(as_text=True)
+    for action in ("replace", "revoke"):
+        client.post(f"/stores/S-001/link/{action}", data={"csrf_token": csrf_from(page)})
+    assert [action for action, *_rest in entries(app)] == ["link_create", "link_replace", "link_revoke"]

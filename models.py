@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -84,6 +85,8 @@ class Store(db.Model):
     type: Mapped[str] = mapped_column(String(30), index=True)
     store_class: Mapped[str | None] = mapped_column(String(10))
     unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    # The unit the store belonged to before the reform of 01/07/2025, when it existed then.
+    legacy_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     chain: Mapped[str] = mapped_column(String(200), default="")
     opened_on: Mapped[date | None] = mapped_column(Date)
@@ -92,11 +95,38 @@ class Store(db.Model):
     lon: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Code, name and address folded to lower case without accents, so that "pho hien" and
+    # "PHỐ HIẾN" find "Phố Hiến" alike on SQLite and PostgreSQL (survey.domain.search).
+    search_key: Mapped[str] = mapped_column(String(600), default="")
 
-    unit: Mapped[AdminUnit] = relationship()
+    unit: Mapped[AdminUnit] = relationship(foreign_keys=[unit_id])
+    legacy_unit: Mapped[AdminUnit | None] = relationship(foreign_keys=[legacy_unit_id])
+
+    # Codes are unique whatever their capitals: "demo-001" and "DEMO-001" are one store.
+    __table_args__ = (Index("uq_store_code_lower", func.lower(code), unique=True),)
 
     def __repr__(self) -> str:
         return f"<Store {self.code}>"
+
+
+class UnitSuccessor(db.Model):
+    """The official conversion of 01/07/2025: an abolished unit and a unit in force that took it over.
+
+    An old commune split between several new ones has several rows, one of them the
+    default the official conversion names for an address without a street.
+    """
+
+    __tablename__ = "unit_successor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    new_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    old_unit: Mapped[AdminUnit] = relationship(foreign_keys=[old_unit_id])
+    new_unit: Mapped[AdminUnit] = relationship(foreign_keys=[new_unit_id])
+
+    __table_args__ = (UniqueConstraint("old_unit_id", "new_unit_id", name="old_new"),)
 
 
 class User(UserMixin, db.Model):

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, Store, db
-from survey.domain import accounts, demo, importing
+from survey.domain import accounts, demo, importing, official_units
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -83,10 +83,28 @@ def import_stores_command(path: str) -> None:
 
 @click.command("import-units")
 @with_appcontext
-@click.argument("path", type=click.Path(dir_okay=False))
-def import_units_command(path: str) -> None:
-    """Upsert administrative units by code from a CSV file; one bad row imports nothing."""
-    run_import("units", path)
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+@click.option("--official", "province", metavar="PROVINCE_CODE", help="Load a province's official units (e.g. 33).")
+def import_units_command(path: str | None, province: str | None) -> None:
+    """Upsert administrative units from a CSV file (one bad row imports nothing), or a province's official units."""
+    if (path is None) == (province is None):
+        fail("cho một tệp CSV hoặc --official MÃ_TỈNH / give a CSV file or --official PROVINCE_CODE")
+    if path is not None:
+        run_import("units", path)
+        return
+    try:
+        report = official_units.load_official(province)
+    except ValueError as error:
+        fail(str(error))
+    counts = report.counts
+    click.echo(
+        f"Đã nạp / Loaded: {counts['province']} tỉnh / province, {counts['communes']} xã, phường / communes, "
+        f"{counts['old_districts']} huyện cũ / old districts, {counts['old_communes']} xã cũ / old communes, "
+        f"{counts['conversions']} chuyển đổi / conversions"
+    )
+    click.echo(
+        f"Mới / new: {report.created}, cập nhật / updated: {report.updated}, giữ nguyên / unchanged: {report.unchanged}"
+    )
 
 
 @click.command("seed-demo")

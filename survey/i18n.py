@@ -7,6 +7,8 @@ from datetime import date, datetime
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
+from survey.domain import policy
+
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LANGUAGE_COOKIE = "lang"
 babel = Babel()
@@ -49,7 +51,7 @@ def category_label(item) -> str:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the template filters."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", policy.LOCAL_TZ.key)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "survey/translations")
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_date"] = local_date

@@ -27,6 +27,17 @@ STATUS_NAMES = {
     "not_compliant": _l("not compliant"),
     "unsurveyed": _l("not surveyed"),
 }
+# The group of stores with no unit at the level a table is read at: named, never a blank bar.
+UNASSIGNED_NAMES = {
+    "province": _l("No province assigned"),
+    "district": _l("No district assigned (before 07/2025)"),
+    "commune": _l("No commune or ward assigned"),
+}
+LEVEL_NAMES = {
+    "province": _l("Province"),
+    "district": _l("Old districts (before 07/2025)"),
+    "commune": _l("Communes and wards (from 07/2025)"),
+}
 ROLE_LABELS = {
     "inspector": _l("Inspector"),
     "reviewer": _l("Reviewer"),

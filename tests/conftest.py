@@ -37,7 +37,9 @@ def add_unit(code, name, level, parent=None, valid_from=None, valid_to=None):
     return unit
 
 
-def add_store(code, unit, type="supermarket", opened_on=None, closed_on=None, name=None, store_class=None):
+def add_store(
+    code, unit, type="supermarket", opened_on=None, closed_on=None, name=None, store_class=None, legacy_unit=None
+):
     store = Store(
         code=code,
         name=name or f"Cửa hàng {code}",
@@ -47,6 +49,7 @@ def add_store(code, unit, type="supermarket", opened_on=None, closed_on=None, na
         address=f"Địa chỉ {code}",
         opened_on=opened_on,
         closed_on=closed_on,
+        legacy_unit=legacy_unit,
     )
     db.session.add(store)
     return store

@@ -28,7 +28,7 @@ function status(text, kind = 'info') {
   box.hidden = !text;
 }
 
-const when = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–');
+const when = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: state.vocab?.time_zone }) : '–');
 
 async function loadVocab() {
   const response = await fetch('/app/vocabularies.json', { credentials: 'same-origin' });

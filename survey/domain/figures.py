@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import UTC, date
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from models import (
     AdminUnit,
@@ -59,6 +60,14 @@ def open_on_condition(day: date):
     )
 
 
+def unit_valid_on_condition(day: date):
+    """SQL for "the administrative unit was in force on this day"."""
+    return and_(
+        or_(AdminUnit.valid_from.is_(None), AdminUnit.valid_from <= day),
+        or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to >= day),
+    )
+
+
 def open_in_year_condition(year: int):
     """SQL for "the store was open at some point in the year"."""
     return and_(
@@ -68,14 +77,27 @@ def open_in_year_condition(year: int):
 
 
 def store_facts(year: int, unit_ids: set[int] | None = None, source: str | None = None) -> list[policy.StoreFacts]:
-    """Each in-scope store open in the year, with its deciding survey if it has one."""
+    """Each in-scope store open in the year, with its deciding survey if it has one.
+
+    With unit_ids, only the stores whose unit, or unit before the reform, is one of them.
+    """
+    legacy = aliased(AdminUnit)
     stores_query = (
-        select(Store.id, Store.code, Store.type, Store.opened_on, Store.closed_on, AdminUnit.code.label("unit_code"))
+        select(
+            Store.id,
+            Store.code,
+            Store.type,
+            Store.opened_on,
+            Store.closed_on,
+            AdminUnit.code.label("unit_code"),
+            legacy.code.label("legacy_unit_code"),
+        )
         .join(AdminUnit, Store.unit_id == AdminUnit.id)
+        .outerjoin(legacy, Store.legacy_unit_id == legacy.id)
         .where(Store.type.in_(policy.IN_SCOPE_TYPES), open_in_year_condition(year))
     )
     if unit_ids is not None:
-        stores_query = stores_query.where(Store.unit_id.in_(unit_ids))
+        stores_query = stores_query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
     stores = db.session.execute(stores_query).all()
     deciding = deciding_surveys(year, [row.id for row in stores], source) if stores else {}
     return [
@@ -86,6 +108,7 @@ def store_facts(year: int, unit_ids: set[int] | None = None, source: str | None 
             opened_on=row.opened_on,
             closed_on=row.closed_on,
             surveys=(deciding[row.id],) if row.id in deciding else (),
+            legacy_unit_code=row.legacy_unit_code,
         )
         for row in stores
     ]
@@ -155,38 +178,60 @@ def counted_label_skus(latest) -> dict:
     return {survey_id: int(total or 0) for survey_id, total in db.session.execute(query)}
 
 
-def year_indicators(year: int, unit: AdminUnit | None = None, source: str | None = None) -> dict:
-    """Every indicator of docs/policy.md for a year, for the whole province or one unit."""
+def year_indicators(
+    year: int, unit: AdminUnit | None = None, source: str | None = None, level: str | None = None
+) -> dict:
+    """Every indicator of docs/policy.md for a year, for the whole province or one unit, optionally by level."""
     rule = rulebook.rule_for_year(year)
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
-    stores = store_facts(year, unit_ids, source)
-    result = policy.indicators(stores, year, rule)
-    names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all())
+    rows = policy.judge_stores(store_facts(year, unit_ids, source), year, rule)
+    result = policy.indicators_from_rows(rows, year, rule)
+    names = unit_names()
     for entry in result["by_unit"]:
         entry["unit_name"] = names.get(entry["unit_code"], "")
+    if level is not None:
+        result["by_level"] = by_level(rows, level, result["target_pct"], names)
     return result
 
 
-def ancestor_at_level(level: str) -> dict[str, tuple[str, str]]:
-    """Map each unit code to the (code, name) of itself or its ancestor at a level."""
-    units = {unit.id: unit for unit in db.session.scalars(select(AdminUnit))}
-    mapping = {}
-    for unit in units.values():
-        current = unit
-        while current is not None and current.level != level:
-            current = units.get(current.parent_id)
-        mapping[unit.code] = (current.code, current.name) if current else ("", "")
-    return mapping
+def unit_names() -> dict[str, str]:
+    return dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all())
 
 
-def judged_stores(year: int, unit: AdminUnit | None = None, status: str | None = None, store_type: str | None = None):
-    """The in-scope stores of a year judged by the rule in force, optionally one status, type or unit."""
+def unit_tree() -> dict[str, tuple[str, str | None]]:
+    """Each unit's level and parent code, for policy.reporting_unit."""
+    parent = aliased(AdminUnit)
+    query = select(AdminUnit.code, AdminUnit.level, parent.code).outerjoin(parent, AdminUnit.parent_id == parent.id)
+    return {code: (level, parent_code) for code, level, parent_code in db.session.execute(query)}
+
+
+def by_level(rows: list[policy.StoreYear], level: str, target_pct: int | None, names: dict[str, str]) -> list[dict]:
+    """The figures per unit at a level, by name; the stores with no unit there last, under a null code."""
+    groups = policy.summarise_by_level(rows, level, unit_tree(), target_pct)
+    entries = [
+        {"unit_code": code, "unit_name": names.get(code, "") if code else None, **figures} for code, figures in groups
+    ]
+    return sorted(entries, key=lambda entry: (entry["unit_code"] is None, entry["unit_name"] or ""))
+
+
+def judged_stores(
+    year: int,
+    unit: AdminUnit | None = None,
+    status: str | None = None,
+    store_type: str | None = None,
+    unassigned_at: str | None = None,
+) -> list[policy.StoreYear]:
+    """The in-scope stores of a year judged by the rule in force: optionally one status, type or unit,
+    or those with no unit at a level."""
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
     rows = policy.judge_stores(store_facts(year, unit_ids), year, rulebook.rule_for_year(year))
+    tree = unit_tree() if unassigned_at else {}
     return [
         row
         for row in rows
-        if (status is None or row.status == status) and (store_type is None or row.type == store_type)
+        if (status is None or row.status == status)
+        and (store_type is None or row.type == store_type)
+        and (unassigned_at is None or policy.reporting_unit(row, unassigned_at, tree) is None)
     ]
 
 
@@ -195,15 +240,7 @@ def dashboard_figures(year: int, level: str) -> dict:
     rule = rulebook.rule_for_year(year)
     rows = policy.judge_stores(store_facts(year), year, rule)
     result = policy.indicators_from_rows(rows, year, rule)
-    target = result["target_pct"]
-    owner = ancestor_at_level(level)
-    grouped: dict[tuple[str, str], list[policy.StoreYear]] = defaultdict(list)
-    for row in rows:
-        grouped[owner.get(row.unit_code, ("", ""))].append(row)
-    result["by_level"] = [
-        {"unit_code": code, "unit_name": name, **policy.summarise(group, target)}
-        for (code, name), group in sorted(grouped.items(), key=lambda item: item[0][1])
-    ]
+    result["by_level"] = by_level(rows, level, result["target_pct"], unit_names())
     result["by_source"] = {
         source: policy.indicators(store_facts(year, source=source), year, rule) for source in policy.SOURCES
     }

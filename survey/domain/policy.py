@@ -22,6 +22,10 @@ REVIEW_STATES = ("received", "has_issues", "approved", "rejected")
 # A decision that turns a survey down or sends it back must say why, so the sender can act.
 STATES_NEEDING_A_REASON = ("has_issues", "rejected")
 STATUSES = ("compliant", "not_compliant", "unsurveyed")
+UNIT_LEVELS = ("province", "district", "commune")
+# Districts carried the plan's first phase and were abolished on 01/07/2025: years up to
+# 2025 are read by the old districts, later years by the communes in force.
+LAST_DISTRICT_YEAR = 2025
 # The one local time of the province; every "today", "this year" and local day comes from it.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -78,6 +82,7 @@ class StoreFacts:
     opened_on: date | None
     closed_on: date | None
     surveys: Sequence[SurveyFacts] = ()
+    legacy_unit_code: str | None = None  # the unit before 01/07/2025, when known
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class StoreYear:
     unit_code: str
     deciding: SurveyFacts | None
     compliant: bool
+    legacy_unit_code: str | None = None
 
     @property
     def status(self) -> str:
@@ -306,8 +312,48 @@ def judge_stores(stores: Iterable[StoreFacts], year: int, rule: Rule) -> list[St
         if store_in_scope(store.type, store.opened_on, store.closed_on, year):
             deciding = deciding_survey(store.surveys, year)
             compliant = deciding is not None and is_compliant(deciding.zones, rule)
-            judged.append(StoreYear(store.code, store.type, store.unit_code, deciding, compliant))
+            judged.append(
+                StoreYear(store.code, store.type, store.unit_code, deciding, compliant, store.legacy_unit_code)
+            )
     return judged
+
+
+def default_level(year: int) -> str:
+    """The level a year's figures are read at by default: old districts up to 2025, communes after."""
+    return "district" if year <= LAST_DISTRICT_YEAR else "commune"
+
+
+def unit_at_level(code: str | None, level: str, tree: Mapping[str, tuple[str, str | None]]) -> str | None:
+    """The unit itself or its nearest ancestor at a level; tree maps a code to (level, parent code)."""
+    seen: set[str] = set()
+    while code is not None and code in tree and code not in seen:
+        seen.add(code)
+        unit_level, parent = tree[code]
+        if unit_level == level:
+            return code
+        code = parent
+    return None
+
+
+def reporting_unit(row: StoreYear, level: str, tree: Mapping[str, tuple[str, str | None]]) -> str | None:
+    """The unit a store is counted under at a level.
+
+    At district level the district it belonged to (through its unit before the reform, or
+    its own unit's ancestors); at commune and province level its own unit or its ancestor.
+    """
+    if level == "district" and (found := unit_at_level(row.legacy_unit_code, level, tree)) is not None:
+        return found
+    return unit_at_level(row.unit_code, level, tree)
+
+
+def summarise_by_level(
+    rows: Sequence[StoreYear], level: str, tree: Mapping[str, tuple[str, str | None]], target_pct: int | None
+) -> list[tuple[str | None, dict]]:
+    """Every indicator per unit at a level, each store in exactly one group (None: no unit at that level)."""
+    groups: dict[str | None, list[StoreYear]] = {}
+    for row in rows:
+        groups.setdefault(reporting_unit(row, level, tree), []).append(row)
+    return [(code, summarise(group, target_pct)) for code, group in groups.items()]
 
 
 def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:

@@ -69,8 +69,13 @@ def survey_table(year: int) -> tuple[list[str], list[list]]:
 
 
 def indicator_table(year: int) -> tuple[list[str], list[list]]:
-    """The year's figures: the province, then each unit, then each store type."""
-    result = figures.year_indicators(year)
+    """The year's figures: the province, each unit, each unit at the year's level, each store type.
+
+    The level rows group stores as the dashboard and the report do (old districts up to 2025,
+    communes after); stores with no unit at that level share one row with an empty code.
+    """
+    level = policy.default_level(year)
+    result = figures.year_indicators(year, level=level)
     stamp = export_time()
     header = ["year", "scope", "code", "name", *FIGURES, "rule_version", "rule_zones", "rule_min_eco_share_pct",
               "rule_target_pct", "exported_at"]  # fmt: skip
@@ -79,6 +84,10 @@ def indicator_table(year: int) -> tuple[list[str], list[list]]:
     rows = [[year, "province", "", "", *[result[key] for key in FIGURES], *tail]]
     rows += [
         [year, "unit", e["unit_code"], e["unit_name"], *[e[key] for key in FIGURES], *tail] for e in result["by_unit"]
+    ]
+    rows += [
+        [year, level, e["unit_code"] or "", e["unit_name"] or "", *[e[key] for key in FIGURES], *tail]
+        for e in result["by_level"]
     ]
     rows += [[year, "type", e["type"], "", *[e[key] for key in FIGURES], *tail] for e in result["by_type"]]
     return header, rows

@@ -75,6 +75,7 @@ def phone_copy() -> dict:
         "earliest_year": schemas.EARLIEST_YEAR,
         "future_tolerance_hours": int(schemas.FUTURE_TOLERANCE.total_seconds() // 3600),
         "utc_offset_minutes": policy.utc_offset_minutes(),
+        "time_zone": policy.LOCAL_TZ.key,
         "zones": list(policy.ZONES),
         "in_scope_types": list(policy.IN_SCOPE_TYPES),
         "categories": [

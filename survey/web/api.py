@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
@@ -12,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from models import AdminUnit, Store, Survey, db
-from survey.domain import figures, review, sync
+from survey.domain import figures, policy, review, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
@@ -137,7 +138,49 @@ def indicators():
         unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
         if unit is None:
             return json_error(404, "unknown_unit", "Unknown administrative unit.")
-    return jsonify(figures.year_indicators(int(year_text), unit))
+    level = request.args.get("level") or None
+    if level is not None and level not in policy.UNIT_LEVELS:
+        return json_error(400, "bad_level", "level must be one of: " + ", ".join(policy.UNIT_LEVELS) + ".")
+    return jsonify(figures.year_indicators(int(year_text), unit, level=level))
+
+
+@bp.get("/api/v1/units")
+@role_required("reviewer", "admin")
+def units():
+    """List the administrative units, optionally one level and those valid on a day."""
+    level = request.args.get("level") or None
+    if level is not None and level not in policy.UNIT_LEVELS:
+        return json_error(400, "bad_level", "level must be one of: " + ", ".join(policy.UNIT_LEVELS) + ".")
+    valid_on = None
+    if day := request.args.get("valid_on"):
+        try:
+            valid_on = date.fromisoformat(day) if len(day) == 10 else None
+        except ValueError:
+            valid_on = None
+        if valid_on is None:
+            return json_error(400, "bad_date", "Give valid_on as YYYY-MM-DD.")
+    return jsonify(units=[unit_as_dict(unit) for unit in unit_list(level, valid_on)])
+
+
+def unit_list(level: str | None, valid_on: date | None) -> list[AdminUnit]:
+    query = select(AdminUnit).options(joinedload(AdminUnit.parent)).order_by(AdminUnit.code)
+    if level is not None:
+        query = query.where(AdminUnit.level == level)
+    if valid_on is not None:
+        query = query.where(figures.unit_valid_on_condition(valid_on))
+    return list(db.session.scalars(query))
+
+
+def unit_as_dict(unit: AdminUnit) -> dict:
+    """Describe a unit with its parent's code and its validity dates."""
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "parent_code": unit.parent.code if unit.parent else None,
+        "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+    }
 
 
 @bp.get("/api/v1/openapi.json")

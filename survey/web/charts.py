@@ -43,12 +43,14 @@ def yearly_chart(series: list[dict]) -> dict:
     return {**chart, "bars": bars, "grid": grid, "axis_y": y_of(0, chart)}
 
 
-def unit_bars(rows: list[dict], target_pct: int | None, width: int = 640, label_width: int = 200) -> dict:
-    """Horizontal bars of compliance per unit, with the target marked."""
+def unit_bars(
+    rows: list[dict], target_pct: int | None, unassigned_name: str, width: int = 640, label_width: int = 200
+) -> dict:
+    """Horizontal bars of compliance per unit, with the target marked; stores with no unit get a named bar."""
     inner = width - label_width - 48
     bars = [
         {
-            "name": row["unit_name"] or "–",
+            "name": row["unit_name"] or unassigned_name,
             "y": index * BAR_ROW,
             "width": round(inner * (row["compliance_pct"] or 0) / 100, 1),
             "value": row["compliance_pct"],

@@ -9,20 +9,28 @@ from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, db
 from survey.domain import figures, policy, review, rulebook, vocabularies
-from survey.labels import FIGURE_NAMES, SOURCE_NAMES, STATE_NAMES, STATUS_NAMES, STORE_TYPE_NAMES, ZONE_NAMES
+from survey.labels import (
+    FIGURE_NAMES,
+    LEVEL_NAMES,
+    SOURCE_NAMES,
+    STATE_NAMES,
+    STATUS_NAMES,
+    STORE_TYPE_NAMES,
+    UNASSIGNED_NAMES,
+    ZONE_NAMES,
+)
 from survey.web import charts
 from survey.web.auth import role_required
 from survey.web.indicator_pages import available_years, chosen_year
 
 bp = Blueprint("dashboard", __name__)
-REFORM_YEAR = 2025  # districts were abolished on 01/07/2025: communes from then on
+LEVELS = ("district", "commune")
 
 
 def chosen_level(year: int) -> str:
+    """The level asked for, else the one the year is read at (policy.default_level)."""
     level = request.args.get("level")
-    if level in ("district", "commune"):
-        return level
-    return "district" if year < REFORM_YEAR else "commune"
+    return level if level in LEVELS else policy.default_level(year)
 
 
 def year_context() -> dict:
@@ -39,6 +47,8 @@ def year_context() -> dict:
         "type_names": STORE_TYPE_NAMES,
         "label_types": {label.code: label for label in vocabularies.label_types()},
         "rule_zones": ", ".join(str(ZONE_NAMES[zone]) for zone in result["rule"]["zones"]),
+        "unassigned_name": UNASSIGNED_NAMES[level],
+        "level_names": {level: LEVEL_NAMES[level] for level in LEVELS},
     }
 
 
@@ -51,7 +61,7 @@ def dashboard():
     return render_template(
         "dashboard/dashboard.html",
         years=available_years(),
-        units_chart=charts.unit_bars(result["by_level"], result["target_pct"]),
+        units_chart=charts.unit_bars(result["by_level"], result["target_pct"], str(context["unassigned_name"])),
         figure_names=FIGURE_NAMES,
         source_names=SOURCE_NAMES,
         **context,
@@ -67,8 +77,14 @@ def stores():
     if status not in (*policy.STATUSES, "all"):
         abort(404)
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == request.args.get("unit", "")))
+    unassigned = request.args.get("unassigned")
+    unassigned = unassigned if unassigned in policy.UNIT_LEVELS else None
     rows = figures.judged_stores(
-        year, unit, status=None if status == "all" else status, store_type=request.args.get("type") or None
+        year,
+        unit,
+        status=None if status == "all" else status,
+        store_type=request.args.get("type") or None,
+        unassigned_at=unassigned,
     )
     return render_template(
         "dashboard/stores.html",
@@ -80,6 +96,7 @@ def stores():
         unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
         type_names=STORE_TYPE_NAMES,
         status_names=STATUS_NAMES,
+        unassigned_name=UNASSIGNED_NAMES[unassigned] if unassigned else None,
         rule=rulebook.rule_for_year(year),
     )
 

@@ -59,8 +59,9 @@ def rule_target(first_year: int) -> str:
 def store_summary(store: Store) -> str:
     """The fields of a store worth comparing in the log, on one line."""
     unit = store.unit.code if store.unit else ""
+    legacy = f" ({store.legacy_unit.code})" if store.legacy_unit else ""
     dates = f"{store.opened_on or ''}–{store.closed_on or ''}"
-    return f"{store.name}; {store.type}; {store.store_class or '-'}; {unit}; {dates}"
+    return f"{store.name}; {store.type}; {store.store_class or '-'}; {unit}{legacy}; {dates}"
 
 
 def user_summary(user: User) -> str:

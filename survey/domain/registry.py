@@ -11,7 +11,19 @@ from datetime import date
 from models import Store, User, db
 from survey.domain import audit
 
-FIELDS = ("name", "type", "store_class", "unit", "address", "chain", "opened_on", "closed_on", "lat", "lon")
+FIELDS = (
+    "name",
+    "type",
+    "store_class",
+    "unit",
+    "legacy_unit",
+    "address",
+    "chain",
+    "opened_on",
+    "closed_on",
+    "lat",
+    "lon",
+)
 
 
 class ClosingBeforeOpening(ValueError):

@@ -16,7 +16,7 @@ from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, review
+from survey.domain import audit, figures, policy, review, search
 from survey.labels import AUDIT_ACTIONS, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
 
@@ -57,7 +57,7 @@ def queue_query(args) -> tuple:
     if unit is not None:
         query = query.where(Store.unit_id.in_(figures.unit_and_descendant_ids(unit)))
     if store_code := args.get("store", "").strip():
-        query = query.where(Store.code == store_code)
+        query = query.where(search.store_condition(store_code))  # code or name, any case, with or without accents
     # Days are local; visits are stored in UTC.
     if start := parse_day(args.get("from")):
         query = query.where(Survey.visited_at >= policy.local_day_start_utc(start))

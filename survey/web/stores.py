@@ -21,7 +21,7 @@ from wtforms import DateField, FloatField, SelectChoice, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from models import STORE_CLASSES, AdminUnit, Store, db
-from survey.domain import importing, policy, registry
+from survey.domain import figures, importing, official_units, policy, registry, search
 from survey.domain.figures import unit_and_descendant_ids
 from survey.domain.importing import COLUMNS
 from survey.domain.policy import STORE_TYPES
@@ -59,6 +59,7 @@ class StoreForm(FlaskForm):
         _l("Class"), choices=[SelectChoice("", _l("Unclassified"))] + [SelectChoice(code) for code in STORE_CLASSES]
     )
     unit_code = SelectField(_l("Administrative unit"), validators=[DataRequired()])
+    legacy_unit_code = SelectField(_l("Unit before 01/07/2025"), validators=[Optional()])
     address = StringField(_l("Address"), filters=[strip], validators=[Length(max=300)])
     chain = StringField(_l("Chain"), filters=[strip], validators=[Length(max=200)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
@@ -114,9 +115,10 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-def unit_choices() -> list[tuple[str, str]]:
-    """All units as (code, label), each under its parent, noting units no longer valid."""
-    units = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.code)))
+def unit_choices(condition=None) -> list[tuple[str, str]]:
+    """Units as (code, label), each under its parent, noting units no longer valid; all, or those matching."""
+    query = select(AdminUnit).order_by(AdminUnit.code)
+    units = list(db.session.scalars(query if condition is None else query.where(condition)))
     children: dict[int | None, list[AdminUnit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -137,9 +139,18 @@ def unit_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def unit_select_choices() -> list[SelectChoice]:
-    """The units as options of a select field."""
-    return [SelectChoice(code, label) for code, label in unit_choices()]
+def unit_select_choices(keep: AdminUnit | None = None) -> list[SelectChoice]:
+    """The units in force today as options, and the store's own unit should it be abolished."""
+    in_force = figures.unit_valid_on_condition(today_local())
+    condition = in_force if keep is None else or_(in_force, AdminUnit.id == keep.id)
+    return [SelectChoice(code, label) for code, label in unit_choices(condition)]
+
+
+def legacy_select_choices() -> list[SelectChoice]:
+    """The units abolished on 01/07/2025, for a store's unit before the reform (or none)."""
+    abolished = AdminUnit.valid_to < official_units.REFORM_DAY
+    choices = [SelectChoice(code, label) for code, label in unit_choices(abolished)]
+    return [SelectChoice("", _("Not known, or opened after 01/07/2025")), *choices]
 
 
 def unit_by_code(code: str) -> AdminUnit | None:
@@ -159,13 +170,8 @@ def form_values(form: StoreForm) -> dict:
     values["chain"] = form.chain.data or ""
     values["store_class"] = form.store_class.data or None
     values["unit"] = unit_by_code(form.unit_code.data)
+    values["legacy_unit"] = unit_by_code(form.legacy_unit_code.data) if form.legacy_unit_code.data else None
     return values
-
-
-def search_condition(text: str):
-    """Match a code, name or address containing the text, ignoring case."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(*(column.ilike(pattern, escape="\\") for column in (Store.code, Store.name, Store.address)))
 
 
 @bp.get("/stores")
@@ -177,7 +183,7 @@ def list_stores():
     store_type = request.args.get("type", "").strip()
     query = select(Store).options(joinedload(Store.unit))
     if q:
-        query = query.where(search_condition(q))
+        query = query.where(search.store_condition(q))
     if unit_code:
         unit = unit_by_code(unit_code)
         query = query.where(Store.unit_id.in_(unit_and_descendant_ids(unit)) if unit else false())
@@ -204,6 +210,7 @@ def new_store():
     """Show the form for a new store and create it."""
     form = NewStoreForm()
     form.unit_code.choices = [SelectChoice("", _("Choose a unit"))] + unit_select_choices()
+    form.legacy_unit_code.choices = legacy_select_choices()
     if form.validate_on_submit():
         store = registry.create_store(form.code.data, form_values(form), current_user._get_current_object())
         flash(_("Store %(code)s created.", code=store.code), "info")
@@ -216,8 +223,11 @@ def new_store():
 def edit_store(code: str):
     """Show the form for an existing store and save it; its code stays as it is."""
     store = store_or_404(code)
-    form = StoreForm(obj=store, unit_code=store.unit.code)
-    form.unit_code.choices = unit_select_choices()
+    form = StoreForm(
+        obj=store, unit_code=store.unit.code, legacy_unit_code=store.legacy_unit.code if store.legacy_unit else ""
+    )
+    form.unit_code.choices = unit_select_choices(keep=store.unit)
+    form.legacy_unit_code.choices = legacy_select_choices()
     if form.validate_on_submit():
         registry.update_store(store, form_values(form), current_user._get_current_object())
         flash(_("Store %(code)s saved.", code=store.code), "info")

@@ -15,9 +15,9 @@ from survey.extensions import csrf, limiter, login_manager, migrate
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create and configure an instance of the app."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Create and configure an instance of the app (tests give their own instance folder)."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),

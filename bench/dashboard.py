@@ -106,7 +106,7 @@ def time_indicators() -> list[float]:
 def main() -> None:
     rng = random.Random(889)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"}, folder)
         with app.app_context():
             db.create_all()
             load_vocabularies()

@@ -77,7 +77,8 @@ def app(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
-        }
+        },
+        str(tmp_path / "instance"),  # never the developer's instance/
     )
     with app.app_context():
         if TEST_DATABASE_URL:

@@ -12,7 +12,10 @@ from models import ComplianceRule, PackagingCategory, Store, Survey, User, db
 
 
 def fresh_app(tmp_path):
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    # Its own instance folder: demo log-ins and secrets never land in the developer's instance/.
+    return create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"}, str(tmp_path / "instance")
+    )
 
 
 def test_factory_testing_flag(tmp_path):
@@ -32,9 +35,9 @@ def test_database_url_defaults_and_postgres_driver(monkeypatch, tmp_path):
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    Path(first.instance_path, "secret_key")  # lives in instance/, never in git
-    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, str(tmp_path))
+    assert Path(first.instance_path, "secret_key").exists()  # lives in instance/, never in git
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, str(tmp_path))
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 64
 
 

@@ -17,28 +17,33 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import AdminUnit, Store, User, db
-from survey.domain import policy, sync
-from survey.domain.importing import import_csv
-from survey.domain.vocabularies import DATA_DIR
+from survey.domain import official_units, policy, sync
 
 DEMO_USERS = (("demo-inspector", "inspector"), ("demo-reviewer", "reviewer"), ("demo-admin", "admin"))
 DEMO_NAMESPACE = uuid.UUID("6f1c1f9e-6a59-4c36-9d0f-5d0a4f0b2d11")
 
-# code, name, type, class, unit, opened, closed
+# The province's real units: each store sits in a commune in force and, when it was open
+# before 01/07/2025, in the old commune it belonged to then (official codes, see docs/units.md).
+DEMO_PROVINCE = "33"
+# code, name, type, class, unit in force, unit before the reform, opened, closed
 DEMO_STORES = (
-    ("DEMO-001", "[Demo] Siêu thị Phố Hiến", "supermarket", "II", "HY-PH", date(2019, 5, 1), None),
-    ("DEMO-002", "[Demo] Trung tâm thương mại Mỹ Hào", "commercial_centre", "III", "HY-MH", date(2021, 3, 15), None),
-    ("DEMO-003", "[Demo] Siêu thị Văn Giang", "supermarket", "III", "HY-VG", None, date(2024, 12, 31)),
-    ("DEMO-004", "[Demo] Cửa hàng tiện lợi Văn Lâm", "convenience_store", None, "HY-VL", None, None),
-    ("DEMO-005", "[Demo] Siêu thị Yên Mỹ", "supermarket", "I", "HY-YM", date(2018, 1, 10), None),
-    ("DEMO-006", "[Demo] Siêu thị Khoái Châu", "supermarket", None, "HY-KC", date(2020, 8, 1), None),
-    ("DEMO-007", "[Demo] Trung tâm thương mại Sơn Nam", "commercial_centre", "II", "HY-SN", date(2025, 9, 1), None),
-    ("DEMO-008", "[Demo] Siêu thị Kim Động", "supermarket", "III", "HY-KD", date(2017, 4, 2), None),
-    ("DEMO-009", "[Demo] Siêu thị Tiên Lữ", "supermarket", None, "HY-TL", date(2022, 6, 1), None),
-    ("DEMO-010", "[Demo] Chợ Ân Thi", "market", None, "HY-AT", None, None),
-    ("DEMO-011", "[Demo] Siêu thị Hồng Châu", "supermarket", "II", "HY-HC", date(2023, 2, 1), None),
-    ("DEMO-012", "[Demo] Siêu thị Tân Hưng", "supermarket", "III", "HY-TH", date(2024, 11, 20), None),
-)
+    ("DEMO-001", "[Demo] Siêu thị Phố Hiến", "supermarket", "II", "11953", "L-11953", date(2019, 5, 1), None),
+    ("DEMO-002", "[Demo] Trung tâm thương mại Mỹ Hào", "commercial_centre", "III", "12103", "L-12103",
+     date(2021, 3, 15), None),
+    ("DEMO-003", "[Demo] Siêu thị Văn Giang", "supermarket", "III", "12019", "L-12019", None, date(2024, 12, 31)),
+    ("DEMO-004", "[Demo] Cửa hàng tiện lợi Như Quỳnh", "convenience_store", None, "11986", "L-11986", None, None),
+    ("DEMO-005", "[Demo] Siêu thị Yên Mỹ", "supermarket", "I", "12052", "L-12052", date(2018, 1, 10), None),
+    ("DEMO-006", "[Demo] Siêu thị Khoái Châu", "supermarket", None, "12205", "L-12205", date(2020, 8, 1), None),
+    ("DEMO-007", "[Demo] Trung tâm thương mại Sơn Nam", "commercial_centre", "II", "11983", None,
+     date(2025, 9, 1), None),
+    ("DEMO-008", "[Demo] Siêu thị Lương Bằng", "supermarket", "III", "12280", "L-12280", date(2017, 4, 2), None),
+    ("DEMO-009", "[Demo] Siêu thị Tiên Lữ", "supermarket", None, "12337", "L-12337", date(2022, 6, 1), None),
+    ("DEMO-010", "[Demo] Chợ Ân Thi", "market", None, "12142", "L-12142", None, None),
+    ("DEMO-011", "[Demo] Siêu thị Hồng Châu", "supermarket", "II", "11980", "L-11968", date(2023, 2, 1), None),
+    ("DEMO-012", "[Demo] Siêu thị Tân Hưng", "supermarket", "III", "11977", "L-12385", date(2024, 11, 20), None),
+    ("DEMO-013", "[Demo] Trung tâm thương mại Thái Bình", "commercial_centre", "I", "12452", "L-12452",
+     date(2019, 10, 1), None),
+)  # fmt: skip
 
 
 def logins_path() -> Path:
@@ -47,9 +52,7 @@ def logins_path() -> Path:
 
 def seed() -> None:
     """Load the demo units, stores, users and surveys."""
-    report = import_csv("units", (DATA_DIR / "admin-units.csv").read_bytes())
-    if report.errors:
-        raise click.ClickException(f"demo units: {report.errors[0].message}")
+    official_units.load_official(DEMO_PROVINCE)
     seed_stores()
     users = seed_users()
     seed_surveys(users["demo-inspector"])
@@ -58,9 +61,10 @@ def seed() -> None:
 def seed_stores() -> None:
     """Upsert the demo stores."""
     units = {unit.code: unit for unit in db.session.scalars(select(AdminUnit))}
-    for code, name, kind, klass, unit_code, opened, closed in DEMO_STORES:
+    for code, name, kind, klass, unit_code, legacy_code, opened, closed in DEMO_STORES:
         store = db.session.scalar(select(Store).where(Store.code == code)) or Store(code=code)
         store.name, store.type, store.store_class, store.unit = name, kind, klass, units[unit_code]
+        store.legacy_unit = units[legacy_code] if legacy_code else None
         store.address, store.opened_on, store.closed_on = f"Địa chỉ mẫu, {units[unit_code].name}", opened, closed
         db.session.add(store)
     db.session.commit()
@@ -106,7 +110,7 @@ def seed_surveys(inspector: User) -> None:
     """One or two visits a year per demo store, through the same path as the phone's."""
     rng = random.Random(889)
     payloads = []
-    for code, _name, _kind, _klass, _unit, opened, closed in DEMO_STORES:
+    for code, _name, _kind, _klass, _unit, _legacy, opened, closed in DEMO_STORES:
         for year in range(2021, 2027):
             first_day = max(date(year, 1, 1), opened or date(year, 1, 1))
             last_day = min(date(year, 11, 30), closed or date(year, 12, 31), date.today() - timedelta(days=1))

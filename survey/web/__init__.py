@@ -22,6 +22,7 @@ from survey.web import (
     self_report,
     stores,
     survey_form,
+    units,
     users,
 )
 
@@ -39,6 +40,7 @@ BLUEPRINTS = (
     review_pages,
     exports,
     dashboard,
+    units,
 )
 
 

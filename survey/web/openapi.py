@@ -42,6 +42,12 @@ def ok(name: str | None, description: str = "OK") -> dict:
 CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
 SURVEY_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
 PLAIN_OBJECT = {"application/json": {"schema": {"type": "object"}}}
+LEVEL = {
+    "name": "level",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["province", "district", "commune"]},
+}
 
 
 @cache
@@ -106,10 +112,29 @@ def document() -> dict:
                 "parameters": [
                     {"name": "year", "in": "query", "required": True, "schema": {"type": "integer"}},
                     {"name": "unit", "in": "query", "required": False, "schema": {"type": "string"}},
+                    LEVEL,
                 ],
                 "responses": {
                     "200": {"description": "OK", "content": PLAIN_OBJECT},
                     **error_responses(400, 401, 403, 404),
+                },
+            }
+        },
+        "/api/v1/units": {
+            "get": {
+                "summary": "Administrative units, before and after the reform of 01/07/2025",
+                "parameters": [
+                    LEVEL,
+                    {
+                        "name": "valid_on",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "OK", "content": PLAIN_OBJECT},
+                    **error_responses(400, 401, 403),
                 },
             }
         },

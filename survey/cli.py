@@ -60,16 +60,20 @@ def create_user_command(username: str, role: str, password: str) -> None:
 
 
 def run_import(kind: str, path: str) -> None:
-    """Import a CSV file of stores or units, all or nothing, and report."""
+    """Import a CSV or XLSX file of stores or units, all or nothing, and report."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         fail(f"không đọc được tệp / cannot read file: {error}")
-    report = importing.import_csv(kind, data)
+    report = importing.import_file(kind, data, filename=path)
     if report.errors:
         for error in report.errors:
             click.echo(f"  dòng / line {error.line}: {error.message}", err=True)
-        fail(f"{len(report.errors)} lỗi, không nhập dòng nào / {len(report.errors)} errors, nothing imported")
+        if report.more_errors:
+            more = report.more_errors
+            click.echo(f"  … và {more} lỗi nữa không hiển thị / … and {more} more errors not shown", err=True)
+        total = report.error_count
+        fail(f"{total} lỗi, không nhập dòng nào / {total} errors, nothing imported")
     click.echo(f"Đã nhập / Imported: {report.created} mới / new, {report.updated} cập nhật / updated")
 
 
@@ -77,7 +81,7 @@ def run_import(kind: str, path: str) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def import_stores_command(path: str) -> None:
-    """Upsert stores by code from a CSV file; one bad row imports nothing."""
+    """Upsert stores by code (whatever its capitals) from a CSV or XLSX file; one bad row imports nothing."""
     run_import("stores", path)
 
 

@@ -334,7 +334,7 @@ def test_upload_ok(app, admin):
     ("content", "filename", "message"),
     [
         (b"", "stores.csv", None),
-        (STORE_COLUMNS.encode(), "stores.txt", "Only .csv files can be imported."),
+        (STORE_COLUMNS.encode(), "stores.txt", "Only .csv and .xlsx files can be imported."),
         (STORE_COLUMNS.encode() + b"\n" + b"x" * (2 * 1024 * 1024), "stores.csv", "larger than 2 MB"),
     ],
 )
@@ -353,7 +353,7 @@ def test_upload_without_file(app, admin):
     csrf = token(admin, "/stores/import?lang=en")
     response = admin.post("/stores/import?lang=en", data={"csrf_token": csrf}, content_type="multipart/form-data")
     assert response.status_code == 200
-    assert "Choose a CSV file." in response.get_data(as_text=True)
+    assert "Choose a CSV or XLSX file." in response.get_data(as_text=True)
 
 
 def test_upload_needs_csrf(app, admin):
@@ -367,4 +367,7 @@ def test_csv_template(admin):
     response = admin.get("/stores/template.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.get_data().decode("utf-8-sig").strip() == STORE_COLUMNS
+    # The columns (now with the optional legacy_unit_code) and one example row.
+    header, *rows = response.get_data().decode("utf-8-sig").strip().splitlines()
+    assert header == STORE_COLUMNS.replace("unit_code,", "unit_code,legacy_unit_code,")
+    assert len(rows) == 1

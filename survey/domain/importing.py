@@ -1,8 +1,14 @@
-"""Import stores and administrative units from CSV files, all or nothing.
+"""Import stores and administrative units from CSV or XLSX files, all or nothing.
 
 Every row is checked before anything is written, so a file with one bad line
-leaves the database as it was and the report names every bad line, counting the
-header as line 1.
+leaves the database as it was and the report names the bad lines (the first
+MAX_ERRORS of them, and how many more there were), counting the header as line 1
+in a CSV file and using the sheet's row numbers in an XLSX workbook.
+
+Staff fill these files by hand, so the import takes what they naturally write:
+store types in Vietnamese or English as well as the codes, whatever the capitals
+and accents; dates as dd/mm/yyyy as well as YYYY-MM-DD; and text in any Unicode
+form, stored composed (NFC) so that one name is always spelt one way.
 """
 
 from __future__ import annotations
@@ -10,27 +16,84 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from models import STORE_CLASSES, UNIT_LEVELS, AdminUnit, Store, User, db
 from survey.domain import audit
+from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
+from survey.domain.search import fold
 
 COLUMNS = {
-    "stores": tuple("code name type class unit_code address chain opened_on closed_on lat lon".split()),
+    "stores": tuple(
+        "code name type class unit_code legacy_unit_code address chain opened_on closed_on lat lon".split()
+    ),
     "units": tuple("code name level parent_code valid_from valid_to".split()),
 }
+# Columns a file may leave out altogether (an empty value then).
+OPTIONAL_COLUMNS = {"stores": ("legacy_unit_code",), "units": ()}
 MAX_ROWS = 20_000
+MAX_ERRORS = 50  # kept in the report; the rest are only counted
+# A 2 MB workbook could unpack to gigabytes: refuse it before reading.
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # Strict on purpose: date.fromisoformat would also take 20250101 or 2025-W01-1,
 # and float() would take "nan", "inf" and "1_000".
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+LOCAL_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # dd/mm/yyyy, as written in Vietnam
 NUMBER_PATTERN = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a ZIP archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls workbook, or an encrypted .xlsx
+ZERO_PADDED = re.compile(r"0+")  # a number format such as 00000 that keeps leading zeros
+
+# The names a store type may be given by, besides its code (which the import stores).
+# Written here rather than taken from the translated labels: a file says the same
+# thing whatever language the person uploading it reads the pages in.
+TYPE_NAMES = {
+    "supermarket": ("Siêu thị", "Supermarket"),
+    "commercial_centre": ("Trung tâm thương mại", "Commercial centre"),
+    "convenience_store": ("Cửa hàng tiện lợi", "Convenience store"),
+    "market": ("Chợ", "Market"),
+}
+assert tuple(TYPE_NAMES) == STORE_TYPES
+
+
+def type_key(text: str) -> str:
+    """What a store type is matched by: no case, no accents, _ as a space, single spaces."""
+    return " ".join(fold(text).replace("_", " ").split())
+
+
+TYPE_BY_KEY = {type_key(name): code for code, names in TYPE_NAMES.items() for name in (code, *names)}
+
+# The example row of the downloadable template: a real commune of Hưng Yên in force
+# (11953, Phường Phố Hiến) and the unit it had before the reform (L-11953, Phường Hiến Nam).
+EXAMPLE_STORE = {
+    "code": "VD-001",
+    "name": "Siêu thị Ví dụ Phố Hiến",
+    "type": "Siêu thị",
+    "class": "II",
+    "unit_code": "11953",
+    "legacy_unit_code": "L-11953",
+    "address": "Số 1 đường Ví dụ, Phường Phố Hiến",
+    "chain": "",
+    "opened_on": date(2020, 3, 15),
+    "closed_on": None,
+    "lat": 20.6465,
+    "lon": 106.0511,
+}
+assert tuple(EXAMPLE_STORE) == COLUMNS["stores"]
 
 
 @dataclass
@@ -43,7 +106,20 @@ class LineError:
 class ImportReport:
     created: int = 0
     updated: int = 0
-    errors: list[LineError] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)  # the first MAX_ERRORS, by line
+    more_errors: int = 0  # how many more there were
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+
+class Unreadable(Exception):
+    """The file cannot be read at all from this line on."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
 
 
 class Row:
@@ -58,8 +134,7 @@ class Row:
 
     def at(self, column: str) -> dict[str, str]:
         """Name a column and its value for a message, cutting a long value short."""
-        value = self.values[column]
-        return {"column": column, "value": value if len(value) <= 40 else value[:40] + "…"}
+        return {"column": column, "value": shorten(self.values[column])}
 
     def text(self, column: str, limit: int, required: bool = False, pattern: re.Pattern | None = None) -> str:
         """Read a text field, checking presence, length and, for codes, the characters used."""
@@ -80,15 +155,31 @@ class Row:
             self.fail(_('%(column)s "%(value)s" is not one of: %(allowed)s.', allowed=names, **self.at(column)))
         return value
 
+    def store_type(self, column: str) -> str:
+        """Read a store type given by its code, or its Vietnamese or English name; return the code."""
+        code = TYPE_BY_KEY.get(type_key(self.values[column]))
+        if code is None:
+            names = ", ".join(f"{names[0]} ({code})" for code, names in TYPE_NAMES.items())
+            self.fail(_('%(column)s "%(value)s" is not one of: %(allowed)s.', allowed=names, **self.at(column)))
+        return code or ""
+
     def date(self, column: str) -> date | None:
-        """Read an optional date written as YYYY-MM-DD."""
+        """Read an optional date written as dd/mm/yyyy (or d/m/yyyy) or YYYY-MM-DD."""
         value = self.values[column]
-        if value and DATE_PATTERN.fullmatch(value):
-            with suppress(ValueError):
-                return date.fromisoformat(value)
-        if value:
-            self.fail(_('%(column)s "%(value)s" is not a date in the form YYYY-MM-DD.', **self.at(column)))
-        return None
+        if not value:
+            return None
+        if match := ISO_DATE.fullmatch(value):
+            year, month, day = match.groups()
+        elif match := LOCAL_DATE.fullmatch(value):
+            day, month, year = match.groups()
+        else:
+            self.fail(_('%(column)s "%(value)s" is not a date: write dd/mm/yyyy or YYYY-MM-DD.', **self.at(column)))
+            return None
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            self.fail(_('%(column)s "%(value)s" is not a date that exists.', **self.at(column)))
+            return None
 
     def number(self, column: str, limit: int) -> float | None:
         """Read an optional number between -limit and limit."""
@@ -104,19 +195,32 @@ class Row:
         return None
 
 
-def import_csv(kind: str, data: bytes, actor: User | None = None) -> ImportReport:
-    """Check every row of a CSV file of stores or units, then upsert them all or none (audited)."""
+def shorten(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def clean(text: str) -> str:
+    """A cell as stored: without surrounding spaces, composed (NFC)."""
+    return unicodedata.normalize("NFC", text.strip())
+
+
+def import_file(kind: str, data: bytes, actor: User | None = None, filename: str = "") -> ImportReport:
+    """Check every row of a CSV or XLSX file of stores or units, then upsert them all or none (audited).
+
+    The content tells an XLSX workbook from a CSV file; the filename only helps when it
+    cannot (a damaged workbook named .xlsx is reported as a workbook, not as bad text).
+    """
     report = ImportReport()
-    rows = read_rows(data, COLUMNS[kind], report.errors)
-    if rows is None:
-        return report
-    records = check_stores(rows) if kind == "stores" else check_units(rows)
-    if report.errors:
-        report.errors.sort(key=lambda error: error.line)
+    errors: list[LineError] = []
+    rows = read_rows(data, filename, kind, errors)
+    records = [] if rows is None else check_stores(rows) if kind == "stores" else check_units(rows)
+    if errors:
+        errors.sort(key=lambda error: error.line)
+        report.errors, report.more_errors = errors[:MAX_ERRORS], max(0, len(errors) - MAX_ERRORS)
         return report
     try:
         if kind == "stores":
-            upsert(Store, records, report)
+            upsert(Store, records, report, key=str.lower)
         else:
             save_units(records, report)
         codes = ", ".join(record["code"] for record in records)
@@ -130,39 +234,44 @@ def import_csv(kind: str, data: bytes, actor: User | None = None) -> ImportRepor
     return report
 
 
-def read_rows(data: bytes, columns: tuple[str, ...], errors: list[LineError]) -> list[Row] | None:
-    """Decode the file, check its header and pair each non-empty row with its line number."""
-    try:
-        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        errors.append(LineError(line, _('The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.')))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+def import_csv(kind: str, data: bytes, actor: User | None = None) -> ImportReport:
+    """The import as it was first called: the content still decides between CSV and XLSX."""
+    return import_file(kind, data, actor)
+
+
+def is_workbook(data: bytes, filename: str) -> bool:
+    return data.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith((".xlsx", ".xls"))
+
+
+def read_rows(data: bytes, filename: str, kind: str, errors: list[LineError]) -> list[Row] | None:
+    """Read the file's lines, check its header and pair each non-empty row with its line number."""
+    columns, optional = COLUMNS[kind], OPTIONAL_COLUMNS[kind]
+    workbook = is_workbook(data, filename)
     rows: list[Row] = []
     header: list[str] | None = None
-    line = 1
     try:
-        # Count from where each record starts: a quoted field may span several lines.
-        while (record := next(reader, None)) is not None:
-            cells = [cell.strip() for cell in record]
+        for line, raw in workbook_lines(data) if workbook else csv_lines(data):
+            cells = [clean(cell) for cell in raw]
             if not any(cells):
-                pass
-            elif header is None:
+                continue
+            if header is None:
                 header = [cell.lower() for cell in cells]
-                if not check_header(header, columns, line, errors):
+                while header and not header[-1]:  # spreadsheets may pad with empty cells
+                    header.pop()
+                if not check_header(header, columns, optional, line, errors):
                     return None
             elif len(rows) + len(errors) >= MAX_ROWS:  # lines with too few fields count too
                 errors.append(LineError(line, _("The file has more than %(limit)s rows.", limit=f"{MAX_ROWS:,}")))
                 return None
-            elif len(cells) < len(header) or any(cells[len(header) :]):  # spreadsheets may pad with empty cells
-                message = _("This line has %(count)s fields but the header has %(expected)s.")
-                errors.append(LineError(line, message % {"count": len(cells), "expected": len(header)}))
+            elif problem := cells_problem(cells, header, workbook):
+                errors.append(LineError(line, problem))
             else:
-                rows.append(Row(line, dict(zip(header, cells, strict=False)), errors))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        errors.append(LineError(line, _("The file is not valid CSV: %(reason)s.", reason=str(error))))
+                # Only the columns the file has: an optional column left out is not an empty one.
+                values = {name: cells[index] if index < len(cells) else "" for index, name in enumerate(header)}
+                values.pop("", None)
+                rows.append(Row(line, values, errors))
+    except Unreadable as error:
+        errors.append(LineError(error.line, error.message))
         return None
     if header is None:
         errors.append(LineError(1, _("The file is empty: it needs a header line.")))
@@ -170,45 +279,164 @@ def read_rows(data: bytes, columns: tuple[str, ...], errors: list[LineError]) ->
     return rows
 
 
-def check_header(header: list[str], columns: tuple[str, ...], line: int, errors: list[LineError]) -> bool:
-    """Check that the header names each expected column once and nothing else."""
+def cells_problem(cells: list[str], header: list[str], workbook: bool) -> str | None:
+    """Why a line's cells do not fit the header: a value without a column, or (CSV) a field missing."""
+    if not workbook and (len(cells) < len(header) or any(cells[len(header) :])):
+        # In CSV this is nearly always a comma inside an unquoted value, or one too few.
+        message = _("This line has %(count)s fields but the header has %(expected)s.")
+        return message % {"count": len(cells), "expected": len(header)}
+    for index, cell in enumerate(cells):
+        if cell and (index >= len(header) or not header[index]):
+            column = get_column_letter(index + 1)
+            return _("This line has a value in column %(column)s, which has no name in the header.", column=column)
+    return None
+
+
+def csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The records of a UTF-8 CSV file, each with the line it starts on."""
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise Unreadable(line, _('The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.')) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    try:
+        # Count from where each record starts: a quoted field may span several lines.
+        while (record := next(reader, None)) is not None:
+            yield line, record
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise Unreadable(line, _("The file is not valid CSV: %(reason)s.", reason=str(error))) from None
+
+
+def workbook_lines(data: bytes) -> list[tuple[int, list[str]]]:
+    """The rows of an XLSX workbook's first worksheet, each with its row number."""
+    if data.startswith(OLE_MAGIC):
+        raise Unreadable(
+            1, _("This is an old Excel (.xls) or password-protected workbook: save it as .xlsx or CSV UTF-8.")
+        )
+    not_readable = _("The file is not a readable XLSX workbook: save it again as .xlsx or as CSV UTF-8.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Unreadable(1, not_readable) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise Unreadable(1, _("The workbook is too large once unpacked."))
+    number = 1
+    lines: list[tuple[int, list[str]]] = []
+    filled = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            try:
+                if not book.worksheets:
+                    raise Unreadable(1, _("The workbook has no worksheet."))
+                sheet = book.worksheets[0]
+                sheet.reset_dimensions()  # some programs write wrong dimensions; read what is there
+                for number, cells in enumerate(sheet.iter_rows(), start=1):
+                    # The rows come from row 1, empty ones included; a cell knows its own row besides.
+                    line = next((cell.row for cell in cells if getattr(cell, "row", None)), number)
+                    lines.append((line, texts := [cell_text(cell) for cell in cells]))
+                    filled += any(text.strip() for text in texts)
+                    if filled > MAX_ROWS + 1:  # the header and one row too many: enough to refuse the file
+                        break
+            finally:
+                book.close()
+    except Unreadable:
+        raise
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl, zipfile and the XML parser
+        raise Unreadable(number, not_readable) from None
+    return lines
+
+
+def cell_text(cell) -> str:
+    """A worksheet cell as the text a CSV file would hold: 12 not 12.0, dates as YYYY-MM-DD."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        number_format = getattr(cell, "number_format", "") or ""
+        # A code such as 01234 typed into a cell formatted 00000 keeps its leading zero.
+        return str(value).zfill(len(number_format)) if ZERO_PADDED.fullmatch(number_format) else str(value)
+    if isinstance(value, float):
+        with suppress(InvalidOperation, ValueError):
+            return format(Decimal(repr(value)), "f")  # 0.00001, never 1e-05
+    return str(value)
+
+
+def check_header(
+    header: list[str], columns: tuple[str, ...], optional: tuple[str, ...], line: int, errors: list[LineError]
+) -> bool:
+    """Check that the header names each required column once, optional ones at most once, and nothing else."""
     if len(header) == 1 and ";" in header[0]:
         errors.append(LineError(line, _("Columns must be separated by commas, not semicolons.")))
         return False
+    named = [name for name in header if name]
     problems = (
-        (_("Missing columns: %(columns)s."), [name for name in columns if name not in header]),
-        (_("Unknown columns: %(columns)s."), [name for name in header if name not in columns]),
-        (_("Repeated columns: %(columns)s."), sorted({name for name in header if header.count(name) > 1})),
+        (_("Missing columns: %(columns)s."), [name for name in columns if name not in named and name not in optional]),
+        (_("Unknown columns: %(columns)s."), [name for name in named if name not in columns]),
+        (_("Repeated columns: %(columns)s."), sorted({name for name in named if named.count(name) > 1})),
     )
     for message, names in problems:
         if names:
-            errors.append(LineError(line, message % {"columns": ", ".join(names)}))
+            errors.append(LineError(line, message % {"columns": name_list(names)}))
     return not any(names for _message, names in problems)
 
 
-def check_codes(rows: list[Row]) -> None:
-    """Refuse a code that appears twice in the same file."""
+def name_list(names: list[str], limit: int = 20) -> str:
+    """Column names for a message, never a page long."""
+    shown = ", ".join(shorten(name) for name in names[:limit])
+    return shown + ", …" if len(names) > limit else shown
+
+
+def check_codes(rows: list[Row], key=lambda code: code) -> None:
+    """Refuse a code that appears twice in the same file (compared by key, e.g. ignoring case)."""
     first_line: dict[str, int] = {}
     for row in rows:
         code = row.values["code"]
-        if code in first_line:
-            row.fail(_('The code "%(code)s" already appears on line %(line)s.', code=code, line=first_line[code]))
+        if key(code) in first_line:
+            row.fail(_('The code "%(code)s" already appears on line %(line)s.', code=code, line=first_line[key(code)]))
         elif code:
-            first_line[code] = row.line
+            first_line[key(code)] = row.line
+
+
+class UnitFinder:
+    """Find units by code as written, or in other capitals when that names one unit only."""
+
+    def __init__(self) -> None:
+        found = db.session.execute(select(AdminUnit.id, AdminUnit.code, AdminUnit.valid_to))
+        self.units = {unit.code: unit for unit in found}
+        by_lower: dict[str, list] = {}
+        for unit in self.units.values():
+            by_lower.setdefault(unit.code.lower(), []).append(unit)
+        self.by_lower = {code: units[0] for code, units in by_lower.items() if len(units) == 1}
+
+    def find(self, code: str):
+        return self.units.get(code) or self.by_lower.get(code.lower())
 
 
 def check_stores(rows: list[Row]) -> list[dict]:
     """Check every store row and return the values to save."""
-    check_codes(rows)
-    unit_ids = dict(db.session.execute(select(AdminUnit.code, AdminUnit.id)).all())
+    check_codes(rows, key=str.lower)  # "demo-001" and "DEMO-001" are one store
+    units = UnitFinder()
     records = []
     for row in rows:
         record = {
             "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
             "name": row.text("name", 200, required=True),
-            "type": row.choice("type", STORE_TYPES),
+            "type": row.store_type("type"),
             "store_class": row.choice("class", STORE_CLASSES, optional=True) or None,
-            "unit_id": unit_ids.get(row.text("unit_code", 40, required=True)),
             "address": row.text("address", 300),
             "chain": row.text("chain", 200),
             "opened_on": row.date("opened_on"),
@@ -216,14 +444,50 @@ def check_stores(rows: list[Row]) -> list[dict]:
             "lat": row.number("lat", 90),
             "lon": row.number("lon", 180),
         }
-        if row.values["unit_code"] and record["unit_id"] is None:
+        unit_code = row.text("unit_code", 40, required=True)
+        unit = units.find(unit_code) if unit_code else None
+        if unit_code and unit is None:
             row.fail(_('Unknown administrative unit "%(value)s".', **row.at("unit_code")))
+        record["unit_id"] = unit.id if unit else None
+        # A file without the column leaves each store's unit before the reform as it is; an empty cell clears it.
+        if "legacy_unit_code" in row.values:
+            old_code = row.text("legacy_unit_code", 40)
+            legacy = units.find(old_code) if old_code else None
+            if old_code:
+                check_legacy(row, legacy, units)
+            record["legacy_unit_id"] = legacy.id if legacy else None
         if record["opened_on"] and record["closed_on"] and record["closed_on"] < record["opened_on"]:
             row.fail(_("closed_on must not be before opened_on."))
         if (row.values["lat"] == "") != (row.values["lon"] == ""):
             row.fail(_("Give both lat and lon, or neither."))
         records.append(record)
     return records
+
+
+def check_legacy(row: Row, legacy, units: UnitFinder) -> None:
+    """The unit before the reform must be a unit abolished on 01/07/2025.
+
+    Official codes were reused across the reform (11953 is the new Phường Phố Hiến,
+    L-11953 the old Phường Hiến Nam), so a code in force here is nearly always the
+    old code written without its prefix: say which unit was probably meant.
+    """
+    if legacy is None:
+        row.fail(_('Unknown administrative unit "%(value)s".', **row.at("legacy_unit_code")))
+    elif legacy.valid_to is None or legacy.valid_to >= REFORM_DAY:
+        old = units.find(legacy_code(row.values["legacy_unit_code"]))
+        if old is not None and old.valid_to is not None and old.valid_to < REFORM_DAY:
+            message = _(
+                '%(column)s "%(value)s" is a unit in force after 01/07/2025: did you mean "%(code)s", '
+                "the unit with that code before the reform?",
+                code=old.code,
+                **row.at("legacy_unit_code"),
+            )
+        else:
+            message = _(
+                '%(column)s "%(value)s" is a unit in force after 01/07/2025: give a unit abolished by the reform.',
+                **row.at("legacy_unit_code"),
+            )
+        row.fail(message)
 
 
 def check_units(rows: list[Row]) -> list[dict]:
@@ -263,20 +527,26 @@ def in_loop(code: str, parents: dict[str, str | None]) -> bool:
     return current == code
 
 
-def upsert(model: type[Store] | type[AdminUnit], records: list[dict], report: ImportReport) -> dict:
-    """Insert or update each row by code, returning every object of the model by code."""
-    by_code = {item.code: item for item in db.session.scalars(select(model))}
+def upsert(
+    model: type[Store] | type[AdminUnit], records: list[dict], report: ImportReport, key=lambda code: code
+) -> dict:
+    """Insert or update each row by code (compared by key), returning every object of the model by key.
+
+    A row that matches a known item in other capitals updates it and keeps the code as stored.
+    """
+    by_key = {key(item.code): item for item in db.session.scalars(select(model))}
     for record in records:
-        item = by_code.get(record["code"])
+        item = by_key.get(key(record["code"]))
         if item is None:
-            item = by_code[record["code"]] = model()
+            item = by_key[key(record["code"])] = model()
             db.session.add(item)
             report.created += 1
         else:
+            record["code"] = item.code
             report.updated += 1
         for name, value in record.items():
             setattr(item, name, value)
-    return by_code
+    return by_key
 
 
 def save_units(records: list[dict], report: ImportReport) -> None:

@@ -6,6 +6,8 @@ a date and drops out of the years after it.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from datetime import date
 
@@ -15,7 +17,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from sqlalchemy import false, or_, select
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -94,7 +100,8 @@ class NewStoreForm(StoreForm):
     )
 
     def validate_code(self, field) -> None:
-        if db.session.scalar(select(Store.id).where(Store.code == field.data)) is not None:
+        # Codes are unique whatever their capitals: "demo-001" and "DEMO-001" are one store.
+        if db.session.scalar(select(Store.id).where(func.lower(Store.code) == field.data.lower())) is not None:
             raise ValidationError(_l("A store with this code already exists."))
 
 
@@ -105,10 +112,10 @@ class CloseForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"),
+        _l("CSV or XLSX file"),
         validators=[
-            FileRequired(_l("Choose a CSV file.")),
-            FileAllowed(["csv"], _l("Only .csv files can be imported.")),
+            FileRequired(_l("Choose a CSV or XLSX file.")),
+            FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported.")),
             FileSize(MAX_IMPORT_BYTES, message=_l("The file is larger than 2 MB.")),
         ],
     )
@@ -258,28 +265,71 @@ def close_store(code: str):
 @bp.route("/stores/import", methods=["GET", "POST"])
 @role_required("admin")
 def import_stores():
-    """Upload a CSV file of stores and import it all, or nothing with a report per line."""
+    """Upload a CSV or XLSX file of stores and import it all, or nothing with a report per line."""
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = importing.import_csv("stores", form.file.data.read(), current_user._get_current_object())
+        upload = form.file.data
+        user = current_user._get_current_object()
+        report = importing.import_file("stores", upload.read(), user, filename=upload.filename or "")
         if not report.errors:
             counts = {"created": report.created, "updated": report.updated}
             flash(_("Imported: %(created)s new stores, %(updated)s updated.", **counts), "info")
             return redirect(url_for("stores.list_stores"))
     return render_template(
-        "stores/import.html", form=form, report=report, columns=COLUMNS["stores"], type_labels=TYPE_LABELS
+        "stores/import.html",
+        form=form,
+        report=report,
+        columns=COLUMNS["stores"],
+        type_names=importing.TYPE_NAMES,
     )
 
 
 @bp.get("/stores/template.csv")
 @role_required("admin")
 def import_template():
-    """Download an empty CSV file with the columns the import expects."""
+    """Download a CSV file with the columns the import expects and one example row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS["stores"])
+    example = [importing.EXAMPLE_STORE[column] for column in COLUMNS["stores"]]
+    # As a person would type it: dates as dd/mm/yyyy, nothing for None.
+    writer.writerow(["" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in example])
     # The byte-order mark makes Excel open the file as UTF-8, so Vietnamese survives.
-    body = "\ufeff" + ",".join(COLUMNS["stores"]) + "\r\n"
     return Response(
-        body.encode("utf-8"),
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=stores-template.csv"},
+    )
+
+
+@bp.get("/stores/template.xlsx")
+@role_required("admin")
+def template_xlsx():
+    """Download an XLSX workbook with the columns the import expects and one example row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "stores"
+    sheet.append(COLUMNS["stores"])
+    sheet.append([importing.EXAMPLE_STORE[column] for column in COLUMNS["stores"]])
+    for index, column in enumerate(COLUMNS["stores"], start=1):
+        letter = get_column_letter(index)
+        sheet[f"{letter}1"].font = Font(bold=True)
+        sheet.column_dimensions[letter].width = max(12, len(column) + 2, len(str(importing.EXAMPLE_STORE[column])) + 2)
+        if isinstance(importing.EXAMPLE_STORE[column], date):
+            sheet[f"{letter}2"].number_format = "DD/MM/YYYY"
+    # A drop-down of the Vietnamese type names and of the classes; other spellings are still accepted.
+    types = DataValidation(type="list", formula1='"' + ",".join(n[0] for n in importing.TYPE_NAMES.values()) + '"')
+    classes = DataValidation(type="list", formula1='"' + ",".join(STORE_CLASSES) + '"', allow_blank=True)
+    for validation, column in ((types, "type"), (classes, "class")):
+        letter = get_column_letter(COLUMNS["stores"].index(column) + 1)
+        validation.add(f"{letter}2:{letter}{importing.MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=stores-template.xlsx"},
     )

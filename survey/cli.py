@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, Store, db
-from survey.domain import accounts, demo, importing, official_units
+from survey.domain import accounts, conversion, demo, importing, official_units
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -111,6 +111,21 @@ def import_units_command(path: str | None, province: str | None) -> None:
     )
 
 
+@click.command("convert-store-units")
+@with_appcontext
+def convert_store_units_command() -> None:
+    """Give stores in units abolished on 01/07/2025 their commune in force, where the conversion is unambiguous."""
+    report = conversion.convert(None)
+    for store in report.converted:
+        click.echo(f"  {store.code}: {store.legacy_unit.name if store.legacy_unit else ''} → {store.unit.name}")
+    click.echo(f"Đã chuyển / Converted: {len(report.converted)}; cần chọn / to choose: {len(report.pending)}")
+    for item in report.pending:
+        options = ", ".join(f"{unit.name} ({unit.code})" for unit in item.candidates) or "–"
+        click.echo(f"  {item.store.code} ({item.store.unit.name}): {options}")
+    if report.pending:
+        click.echo("Chọn xã/phường cho các cửa hàng trên tại /stores/units. / Choose their commune at /stores/units.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no stores.")
@@ -131,6 +146,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         import_stores_command,
         import_units_command,
+        convert_store_units_command,
         seed_demo_command,
     ):
         app.cli.add_command(command)

@@ -68,3 +68,14 @@ def test_only_admins_may_convert(client, auth, before_the_reform):
     auth.login("reviewer")
     assert client.get("/stores/units").status_code == 403
     assert client.post("/stores/units/convert", data={}).status_code in (400, 403)
+
+
+def test_the_command_converts_and_lists_the_rest(app, runner, before_the_reform):
+    result = runner.invoke(args=["convert-store-units"])
+    assert result.exit_code == 0, result.output
+    # K-2, K-3, and the shared fixture's S-002 and S-003, registered in the abolished Thị xã Mỹ Hào.
+    assert "Converted: 1; cần chọn / to choose: 4" in result.output
+    assert "K-2" in result.output and "Phường Sơn Nam (11983)" in result.output and "K-3" in result.output
+    assert units_of(app, "K-1") == ("11953", "L-11953")
+    again = runner.invoke(args=["convert-store-units"])
+    assert "Converted: 0" in again.output  # nothing left to do twice

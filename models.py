@@ -228,6 +228,13 @@ class Survey(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The last review decision's reason and time, for the sender's list of surveys.
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A correction is a new survey that supersedes an earlier one of the same store and sender;
+    # the unique key makes a second correction of the same survey fail, however it races.
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("survey.id"), unique=True)
+    superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("survey.id"))
 
     store: Mapped[Store] = relationship()
     submitted_by: Mapped[User | None] = relationship()

@@ -266,3 +266,28 @@ def post_form(client, url: str, data: dict):
     """Post a form the way a browser does, with the token of the page it came from."""
     token = csrf_from(client.get(url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
+
+
+def make_survey(**changes) -> dict:
+    survey = {
+        "id": str(uuid.uuid4()),
+        "store_code": "S-001",
+        "visited_at": "2025-06-14T09:30:00+07:00",
+        "form_version": 1,
+        "packaging": [
+            {"zone": "checkout", "category": "PE_BAG", "count": 12},
+            {"zone": "checkout", "category": "PAPER", "count": 18},
+        ],
+        "eco_labels": [{"label": "VN_ECOLABEL", "product_group": "chất tẩy rửa", "sku_count": 3}],
+        "skus_checked": 120,
+        "notes": "",
+        "location": {"lat": 20.655, "lon": 106.056, "accuracy_m": 15},
+    }
+    survey.update(changes)
+    return survey
+
+
+def sync_via_api(api, *surveys):
+    response = api.post("/api/v1/surveys", json={"surveys": list(surveys)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["results"]

@@ -10,36 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, EcoLabelLine, PackagingLine, Survey, db
-
-
-def make_survey(**changes) -> dict:
-    survey = {
-        "id": str(uuid.uuid4()),
-        "store_code": "S-001",
-        "visited_at": "2025-06-14T09:30:00+07:00",
-        "form_version": 1,
-        "packaging": [
-            {"zone": "checkout", "category": "PE_BAG", "count": 12},
-            {"zone": "checkout", "category": "PAPER", "count": 18},
-        ],
-        "eco_labels": [{"label": "VN_ECOLABEL", "product_group": "chất tẩy rửa", "sku_count": 3}],
-        "skus_checked": 120,
-        "notes": "",
-        "location": {"lat": 20.655, "lon": 106.056, "accuracy_m": 15},
-    }
-    survey.update(changes)
-    return survey
+from tests.conftest import make_survey, sync_via_api
 
 
 def count_rows(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def sync(api, *surveys):
-    response = api.post("/api/v1/surveys", json={"surveys": list(surveys)})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["results"]
 
 
 # --- authentication, roles, CSRF ------------------------------------------------
@@ -103,7 +79,7 @@ def test_csrf_endpoint_gives_a_usable_token(api):
     api.login("inspector")
     token = api.get("/api/v1/csrf").get_json()["csrf_token"]
     api.token = token
-    assert sync(api, make_survey())[0]["status"] == "created"
+    assert sync_via_api(api, make_survey())[0]["status"] == "created"
 
 
 def test_pages_carry_csrf_meta(auth, client):
@@ -147,7 +123,7 @@ def test_stores_list_has_contract_fields(api):
 def test_sync_creates_survey_with_lines(api, app):
     api.login("inspector")
     survey = make_survey()
-    assert sync(api, survey) == [{"id": survey["id"], "status": "created"}]
+    assert sync_via_api(api, survey) == [{"id": survey["id"], "status": "created"}]
     with app.app_context():
         stored = db.session.get(Survey, uuid.UUID(survey["id"]))
         assert stored.source == "inspection" and stored.review_state == "received"
@@ -160,10 +136,10 @@ def test_sync_creates_survey_with_lines(api, app):
 def test_same_batch_ten_times_stores_each_survey_once(api, app):
     api.login("inspector")
     batch = [make_survey(), make_survey(store_code="S-002")]
-    first = sync(api, *batch)
+    first = sync_via_api(api, *batch)
     assert [r["status"] for r in first] == ["created", "created"]
     for _ in range(9):
-        assert [r["status"] for r in sync(api, *batch)] == ["duplicate", "duplicate"]
+        assert [r["status"] for r in sync_via_api(api, *batch)] == ["duplicate", "duplicate"]
     assert count_rows(app, Survey) == 2
     assert count_rows(app, PackagingLine) == 4
 
@@ -171,22 +147,22 @@ def test_same_batch_ten_times_stores_each_survey_once(api, app):
 def test_duplicate_ignores_spelling_of_same_content(api, app):
     api.login("inspector")
     survey = make_survey()
-    sync(api, survey)
+    sync_via_api(api, survey)
     respelled = copy.deepcopy(survey)
     respelled["id"] = survey["id"].upper()
     respelled["visited_at"] = "2025-06-14T02:30:00+00:00"  # the same instant
     respelled["packaging"].reverse()
-    assert sync(api, respelled)[0]["status"] == "duplicate"
+    assert sync_via_api(api, respelled)[0]["status"] == "duplicate"
     assert count_rows(app, Survey) == 1
 
 
 def test_changed_survey_under_known_id_is_conflict_and_changes_nothing(api, app):
     api.login("inspector")
     survey = make_survey()
-    sync(api, survey)
+    sync_via_api(api, survey)
     changed = copy.deepcopy(survey)
     changed["packaging"][0]["count"] = 13
-    result = sync(api, changed)[0]
+    result = sync_via_api(api, changed)[0]
     assert result["status"] == "conflict" and result["id"] == survey["id"]
     with app.app_context():
         stored = db.session.get(Survey, uuid.UUID(survey["id"]))
@@ -197,7 +173,7 @@ def test_duplicate_id_inside_one_batch(api, app):
     api.login("inspector")
     survey = make_survey()
     other = make_survey(id=survey["id"], notes="khác")
-    assert [r["status"] for r in sync(api, survey, survey, other)] == ["created", "duplicate", "conflict"]
+    assert [r["status"] for r in sync_via_api(api, survey, survey, other)] == ["created", "duplicate", "conflict"]
     assert count_rows(app, Survey) == 1
 
 
@@ -207,7 +183,7 @@ def test_mixed_batch_stores_exactly_the_valid_ones(api, app):
     bad_store = make_survey(store_code="NOPE")
     bad_count = make_survey()
     bad_count["packaging"][0]["count"] = -1
-    results = sync(api, good1, bad_store, good2, bad_count)
+    results = sync_via_api(api, good1, bad_store, good2, bad_count)
     assert [r["status"] for r in results] == ["created", "invalid", "created", "invalid"]
     assert "store_code" in results[1]["errors"]
     assert "packaging.0.count" in results[3]["errors"]
@@ -274,7 +250,7 @@ INVALID_CASES = [
 @pytest.mark.parametrize(("path", "value", "error_key"), INVALID_CASES)
 def test_invalid_surveys_are_refused_with_field_errors(api, app, path, value, error_key):
     api.login("inspector")
-    result = sync(api, broken(path, value))[0]
+    result = sync_via_api(api, broken(path, value))[0]
     assert result["status"] == "invalid"
     assert error_key in result["errors"], result["errors"]
     assert result["errors"][error_key]  # a message a person can read
@@ -285,14 +261,14 @@ def test_visit_more_than_a_day_in_the_future_is_refused(api, app):
     api.login("inspector")
     soon = (datetime.now(UTC) + timedelta(hours=20)).isoformat()
     later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    results = sync(api, make_survey(visited_at=soon), make_survey(visited_at=later))
+    results = sync_via_api(api, make_survey(visited_at=soon), make_survey(visited_at=later))
     assert [r["status"] for r in results] == ["created", "invalid"]
     assert "visited_at" in results[1]["errors"]
 
 
 def test_survey_that_is_not_an_object_is_invalid_alone(api, app):
     api.login("inspector")
-    results = sync(api, "hello", 42, None, make_survey())
+    results = sync_via_api(api, "hello", 42, None, make_survey())
     assert [r["status"] for r in results] == ["invalid", "invalid", "invalid", "created"]
     assert count_rows(app, Survey) == 1
 
@@ -335,7 +311,7 @@ def test_oversized_body_is_413_json(api, app):
 
 def test_a_full_batch_of_200_is_served(api, app):
     api.login("inspector")
-    results = sync(api, *[make_survey() for _ in range(200)])
+    results = sync_via_api(api, *[make_survey() for _ in range(200)])
     assert {r["status"] for r in results} == {"created"}
     assert count_rows(app, Survey) == 200
 
@@ -346,7 +322,7 @@ def test_a_full_batch_of_200_is_served(api, app):
 def test_get_survey_as_stored(api):
     api.login("inspector")
     survey = make_survey()
-    sync(api, survey)
+    sync_via_api(api, survey)
     body = api.get(f"/api/v1/surveys/{survey['id']}").get_json()
     assert body["id"] == survey["id"] and body["store_code"] == "S-001"
     assert body["source"] == "inspection" and body["review_state"] == "received"
@@ -360,7 +336,7 @@ def test_get_survey_as_stored(api):
 def test_get_survey_roles(api, client, auth):
     api.login("inspector")
     survey = make_survey()
-    sync(api, survey)
+    sync_via_api(api, survey)
     url = f"/api/v1/surveys/{survey['id']}"
     client.post("/logout", data={"csrf_token": api.token})
     auth.login("inspector2")
@@ -381,7 +357,7 @@ def test_unknown_survey_is_404(api, survey_id):
 def stored_survey_id(app, api) -> str:
     api.login("inspector")
     survey = make_survey()
-    sync(api, survey)
+    sync_via_api(api, survey)
     api.client.post("/logout", data={"csrf_token": api.token})
     return survey["id"]
 
@@ -442,7 +418,7 @@ def test_lines_are_deleted_with_nothing_left_behind_on_invalid(api, app):
     api.login("inspector")
     bad = make_survey()
     bad["eco_labels"].append({"label": "NOPE", "sku_count": 1})
-    assert sync(api, bad)[0]["status"] == "invalid"
+    assert sync_via_api(api, bad)[0]["status"] == "invalid"
     assert count_rows(app, PackagingLine) == 0 and count_rows(app, EcoLabelLine) == 0
 
 
@@ -460,7 +436,7 @@ def test_an_unexpected_error_refuses_that_survey_alone(api, app, monkeypatch):
 
     monkeypatch.setattr(sync_module, "store_survey", fragile)
     api.login("inspector")
-    results = sync(api, make_survey(), make_survey(id=broken_id), make_survey())
+    results = sync_via_api(api, make_survey(), make_survey(id=broken_id), make_survey())
     assert [r["status"] for r in results] == ["created", "invalid", "created"]
     assert results[1]["id"] == broken_id and results[1]["errors"]["survey"]
     assert count_rows(app, Survey) == 2

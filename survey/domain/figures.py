@@ -46,9 +46,12 @@ def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
 
 def counted_condition():
     """SQL for "this survey counts" (see policy.survey_counts)."""
-    return or_(
-        and_(Survey.source == "inspection", Survey.review_state != "rejected"),
-        and_(Survey.source == "self_report", Survey.review_state == "approved"),
+    return and_(
+        Survey.superseded_by_id.is_(None),
+        or_(
+            and_(Survey.source == "inspection", Survey.review_state != "rejected"),
+            and_(Survey.source == "self_report", Survey.review_state == "approved"),
+        ),
     )
 
 

@@ -72,6 +72,7 @@ class SurveyFacts:
     received_at: datetime
     zones: Mapping[str, ZoneCount]
     eco_label_skus: int  # counted label types only
+    superseded: bool = False  # a later correction replaced it
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,11 @@ def survey_year(visited_at: datetime) -> int:
     return visited_at.astimezone(LOCAL_TZ).year
 
 
-def survey_counts(source: str, review_state: str) -> bool:
-    """Tell whether a survey counts: inspections unless rejected, self-reports once approved."""
+def survey_counts(source: str, review_state: str, superseded: bool = False) -> bool:
+    """Tell whether a survey counts: inspections unless rejected, self-reports once approved,
+    and never a survey that a later correction superseded."""
+    if superseded:
+        return False
     if source == "inspection":
         return review_state != "rejected"
     # Anything else must be an approved self-report; an unknown source never counts.
@@ -220,7 +224,11 @@ def store_in_scope(store_type: str, opened_on: date | None, closed_on: date | No
 
 def deciding_survey(surveys: Iterable[SurveyFacts], year: int) -> SurveyFacts | None:
     """Return the latest counted survey of the year (by visit, then receipt, then id)."""
-    candidates = [s for s in surveys if survey_counts(s.source, s.review_state) and survey_year(s.visited_at) == year]
+    candidates = [
+        s
+        for s in surveys
+        if survey_counts(s.source, s.review_state, s.superseded) and survey_year(s.visited_at) == year
+    ]
     return max(candidates, key=lambda s: (s.visited_at, s.received_at, s.id), default=None)
 
 

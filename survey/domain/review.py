@@ -6,7 +6,7 @@ from datetime import UTC, timedelta, timezone
 
 from flask_babel import gettext as _
 
-from models import Survey, User, db
+from models import Survey, User, db, utcnow
 from survey.domain import audit, policy, rulebook, vocabularies
 
 
@@ -43,6 +43,10 @@ def survey_as_dict(survey: Survey) -> dict:
         "review_state": survey.review_state,
         "submitted_by": survey.submitted_by.username if survey.submitted_by else None,
         "received_at": utc_iso(survey.received_at),
+        "review_comment": survey.review_comment or "",
+        "reviewed_at": utc_iso(survey.reviewed_at) if survey.reviewed_at else None,
+        "supersedes": str(survey.supersedes_id) if survey.supersedes_id else None,
+        "superseded_by": str(survey.superseded_by_id) if survey.superseded_by_id else None,
     }
 
 
@@ -64,6 +68,7 @@ def set_state(survey: Survey, state: str, comment: str, reviewer: User) -> None:
         raise ReasonRequired(reason_required_message())
     audit.record(reviewer, "review", audit.survey_target(survey), survey.review_state, state, comment)
     survey.review_state = state
+    survey.review_comment, survey.reviewed_at = comment, utcnow()
     db.session.commit()
 
 
@@ -76,4 +81,4 @@ def judge(survey: Survey) -> policy.Verdict:
 
 def counts(survey: Survey) -> bool:
     """Tell whether the survey counts in the figures (see policy.survey_counts)."""
-    return policy.survey_counts(survey.source, survey.review_state)
+    return policy.survey_counts(survey.source, survey.review_state, survey.superseded_by_id is not None)

@@ -81,11 +81,15 @@ class SurveyIn(Payload):
     skus_checked: Count | None = None
     notes: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
     location: Location | None = None
+    # The id of an earlier survey of the same store, by the same sender, that this one corrects.
+    supersedes: Annotated[str | None, Field(strict=True, json_schema_extra={"format": "uuid"})] = None
 
-    @field_validator("id")
+    @field_validator("id", "supersedes")
     @classmethod
-    def id_is_uuid(cls, value: str) -> str:
+    def id_is_uuid(cls, value: str | None) -> str | None:
         """Accept any UUID spelling and keep its canonical lower-case form."""
+        if value is None:
+            return None
         try:
             return str(uuid.UUID(value))
         except ValueError:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, Survey, User, db
-from survey.domain import policy
+from survey.domain import audit, policy
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
 
 EARLIEST_VISIT = datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
@@ -73,6 +73,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
 def canonical_hash(survey: SurveyIn) -> str:
     """Hash the survey's meaning: the same visit gives the same hash however it is spelled."""
     data = survey.model_dump()
+    if data["supersedes"] is None:
+        del data["supersedes"]  # fields added later stay out when unused: stored hashes keep matching
     data["visited_at"] = survey.visited_moment.astimezone(UTC).isoformat()
     data["packaging"] = sorted(data["packaging"], key=lambda line: (line["zone"], line["category"]))
     data["eco_labels"] = sorted(
@@ -172,18 +174,58 @@ def store_survey(raw: object, source: str, sender: User | None, now: datetime | 
     if (repeat := repeat_status(survey.id, content_hash)) is not None:
         return repeat
     store, errors = check_references(survey, now or datetime.now(UTC))
+    earlier, correction_errors = corrected_survey(survey, store, sender)
+    errors |= correction_errors
     if errors or store is None:
         return {"id": survey.id, "status": "invalid", "errors": errors}
-    db.session.add(build_survey(survey, store, source, sender, content_hash))
+    if earlier is not None and earlier.superseded_by_id is not None:
+        return already_corrected(survey.id)
+    row = build_survey(survey, store, source, sender, content_hash)
+    db.session.add(row)
     try:
+        if earlier is not None:
+            supersede(earlier, row, sender)
         db.session.commit()
     except IntegrityError:
-        # Another request stored the same id between our check and our insert.
+        # Another request stored the same id, or corrected the same survey, between our check and our insert.
         db.session.rollback()
         if (repeat := repeat_status(survey.id, content_hash)) is not None:
             return repeat
+        if earlier is not None:
+            return already_corrected(survey.id)
         raise
     return {"id": survey.id, "status": "created"}
+
+
+def corrected_survey(survey: SurveyIn, store: Store | None, sender: User | None) -> tuple[Survey | None, dict]:
+    """The earlier survey a correction supersedes: the sender's own, of the same store (docs/sync.md)."""
+    if survey.supersedes is None:
+        return None, {}
+    earlier = db.session.get(Survey, uuid.UUID(survey.supersedes))
+    if earlier is None or sender is None or earlier.submitted_by_id != sender.id:
+        return None, {"supersedes": _("Only a survey you sent yourself can be corrected.")}
+    if store is not None and earlier.store_id != store.id:
+        return None, {"supersedes": _("A correction must be of the same store.")}
+    if earlier.id == uuid.UUID(survey.id):
+        return None, {"supersedes": _("A survey cannot correct itself.")}
+    return earlier, {}
+
+
+def already_corrected(survey_id: str) -> dict:
+    return {
+        "id": survey_id,
+        "status": "conflict",
+        "errors": {"supersedes": _("This survey was already corrected by another one.")},
+    }
+
+
+def supersede(earlier: Survey, correction: Survey, sender: User | None) -> None:
+    """Link a correction to the survey it replaces; the earlier one stops counting (audited)."""
+    correction.supersedes_id = earlier.id
+    db.session.flush()  # the correction's row first: the earlier one then points at a row that exists
+    earlier.superseded_by_id = correction.id
+    audit.record(sender, "survey_superseded", audit.survey_target(earlier), "", str(correction.id))
+    audit.record(sender, "survey_correction", audit.survey_target(correction), str(earlier.id), "")
 
 
 def store_batch(items: list, source: str, sender: User | None) -> list[dict]:

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from models import AdminUnit, Store, Survey, db
-from survey.domain import figures, policy, review, sync
+from survey.domain import figures, policy, review, surveys, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
@@ -82,6 +82,27 @@ def sync_surveys():
         return json_error(413, "too_many_surveys", f"At most {MAX_BATCH} surveys per request.")
     results = sync.store_batch(body["surveys"], "inspection", current_user._get_current_object())
     return jsonify(results=results)
+
+
+@bp.get("/api/v1/surveys")
+@role_required(*ALL_ROLES)
+def list_surveys():
+    """The sender's surveys (or, for reviewers and admins, all), newest first, with their review."""
+    mine = request.args.get("mine") in ("1", "true") or current_user.role == "inspector"
+    since = None
+    if text_since := request.args.get("since"):
+        since = surveys.parse_moment(text_since)
+        if since is None:
+            return json_error(400, "bad_since", "Give since as an ISO 8601 date-time, e.g. 2026-11-24T08:00:00+07:00.")
+    cursor = None
+    if text_cursor := request.args.get("cursor"):
+        cursor = surveys.parse_cursor(text_cursor)
+        if cursor is None:
+            return json_error(400, "bad_cursor", "Unknown cursor: start again without one.")
+    limit = min(max(request.args.get("limit", surveys.PAGE_SIZE, type=int), 1), surveys.MAX_PAGE_SIZE)
+    sender = current_user._get_current_object() if mine else None
+    page, next_cursor = surveys.page_of(sender, since, cursor, limit)
+    return jsonify(surveys=[surveys.summary(survey) for survey in page], next=next_cursor)
 
 
 def find_survey(survey_id: str) -> Survey:

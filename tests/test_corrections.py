@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, Survey, db
-from tests.conftest import AuthActions, JsonClient, make_survey, sync_via_api
+from tests.conftest import AuthActions, JsonClient, make_survey, rows_of, sync_via_api
 
 ALL_ECO = [{"zone": "checkout", "category": "PAPER", "count": 20}]
 SOME_PE = [
@@ -147,3 +147,24 @@ def test_inspectors_see_only_their_own_and_reviewers_all(app, api, auth, returne
 def test_the_list_needs_a_log_in(client):
     response = client.get("/api/v1/surveys?mine=1")
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_the_reviewer_sees_the_correction_beside_the_original(app, api, client, auth, returned):
+    correction = make_survey(packaging=ALL_ECO, supersedes=returned["id"])
+    assert sync_via_api(api, correction)[0]["status"] == "created"
+    auth.login("reviewer")
+    html = client.get(f"/review/{correction['id']}?lang=en").get_data(as_text=True)
+    assert 'id="correction"' in html and "Đếm lại quầy 2" in html
+    rows = {row[0]: row[1:] for row in rows_of(html, "correction-counts")}
+    paper = "Checkout (carry bags handed out): Paper bag, paper box, carton"
+    assert rows[paper] == ["15", "20 changed"]
+    assert rows["Checkout (carry bags handed out): " + pe_bag_name(app)] == ["5", "0 changed"]
+    old = client.get(f"/review/{returned['id']}?lang=en").get_data(as_text=True)
+    assert 'id="superseded"' in old and correction["id"] in old
+
+
+def pe_bag_name(app) -> str:
+    from models import PackagingCategory
+
+    with app.app_context():
+        return db.session.get(PackagingCategory, "PE_BAG").label_en

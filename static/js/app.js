@@ -3,6 +3,7 @@
 // the page comes back, on a button, and by Background Sync where the browser has it.
 import { byOwner, get, getMeta, put } from './idb.js';
 import * as form from './form.js';
+import * as mine from './mine.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
@@ -117,14 +118,14 @@ async function onSave(event) {
   state.draft = draft;
   try {
     const { payload, errors } = form.check(draft, state.vocab, t);
-    form.showErrors($('#survey-form'), errors, t);
+    form.showErrors($('#survey-form'), errors, t, payload);
     if (Object.keys(errors).length) return;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
     await outbox.saveSurvey(owner, payload, draft.storeName);
     status(t('saved'), 'info');
     show('stores');
-    await Promise.all([renderDrafts(), renderOutbox()]);
+    await Promise.all([renderDrafts(), renderOutbox(), renderMine()]);
     askBackgroundSync();
     requestFlush();
   } catch (error) {
@@ -146,6 +147,68 @@ async function onDiscardDraft() {
   renderDrafts();
 }
 
+// ---- the surveys already sent, with their review --------------------------------
+
+function mineItem(survey, correcting) {
+  const item = document.createElement('li');
+  item.className = `outbox-item review-${survey.review_state}`;
+  item.dataset.id = survey.id;
+  const title = document.createElement('strong');
+  title.textContent = `${survey.store_name || survey.store_code} · ${when(survey.visited_at)}`;
+  const stateText = document.createElement('span');
+  stateText.className = 'state';
+  stateText.textContent = survey.superseded_by ? t('review_superseded') : t(`review_${survey.review_state}`);
+  item.append(title, stateText);
+  if (survey.review_comment) {
+    const reason = document.createElement('p');
+    reason.className = survey.review_state === 'approved' ? 'reason' : 'error reason';
+    reason.textContent = `${t('review_reason')}: ${survey.review_comment} (${when(survey.reviewed_at)})`;
+    item.append(reason);
+  }
+  if (mine.needsCorrection(survey)) {
+    if (correcting.has(survey.id)) {
+      const waiting = document.createElement('span');
+      waiting.className = 'state';
+      waiting.textContent = t('correction_waiting');
+      item.append(waiting);
+    } else {
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t('correct') });
+      button.dataset.correct = survey.id;
+      button.className = 'primary';
+      item.append(button);
+    }
+  }
+  return item;
+}
+
+async function renderMine() {
+  const { fetchedAt, surveys } = await mine.loadMine(owner);
+  const queued = await outbox.listOutbox(owner);
+  const correcting = new Set(queued.map((record) => record.payload.supersedes).filter(Boolean));
+  $('#mine-list').replaceChildren(...surveys.map((survey) => mineItem(survey, correcting)));
+  $('#mine-updated').textContent = fetchedAt ? `${t('list_updated')}: ${when(fetchedAt)}` : t('mine_never');
+  const returned = surveys.filter((survey) => mine.needsCorrection(survey) && !correcting.has(survey.id)).length;
+  $('#returned-banner').hidden = returned === 0;
+  $('#returned-count').textContent = String(returned);
+  document.body.classList.toggle('has-returned', returned > 0);
+}
+
+async function refreshMineList() {
+  try {
+    await mine.refreshMine(owner);
+  } catch {
+    // Offline or logged out: the last copy stays on show.
+  }
+  await renderMine();
+}
+
+async function startCorrection(id) {
+  const survey = await mine.returnedSurvey(owner, id);
+  if (!survey) return;
+  const store = (await findStore(survey.store_code)) || { code: survey.store_code, name: survey.store_code };
+  await openDraft(form.draftFromSurvey(owner, survey, store, state.vocab));
+}
+
 // ---- outbox --------------------------------------------------------------------
 
 const view = outboxView({ owner, t, when, status, requestFlush: () => requestFlush() });
@@ -157,6 +220,7 @@ function requestFlush() {
   flushing ??= outbox.flush(owner, onFlushEvent).finally(() => {
     flushing = null;
     renderOutbox();
+    refreshMineList();
   });
   return flushing;
 }
@@ -165,7 +229,8 @@ function onFlushEvent(event) {
   if (event.type === 'done' && event.queued) {
     status(`${t('sent')}: ${event.sent}. ${event.setAside ? `${t('set_aside')}: ${event.setAside}.` : ''}`, 'info');
   } else if (event.type === 'failed') {
-    status(`${t('send_failed')} ${Math.round(event.delay / 1000)} s.`, 'error');
+    // Not an error for the inspector: the surveys are safe on the phone and will go later.
+    status(`${t('send_failed')} ${Math.round(event.delay / 1000)} s.`, 'info');
   } else if (event.type === 'login') {
     status(t('log_in_again'), 'error');
   }
@@ -251,6 +316,10 @@ async function start() {
     if (id) openDraft(await get('drafts', id));
   });
   $('#outbox-list').addEventListener('click', view.onClick);
+  $('#mine-list').addEventListener('click', (event) => {
+    const id = event.target.dataset.correct;
+    if (id) startCorrection(id);
+  });
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', refreshRegistry);
   $('#export-button').addEventListener('click', view.onExport);
@@ -259,6 +328,7 @@ async function start() {
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {
       if (tab.dataset.tab === 'outbox') await renderOutbox();
+      if (tab.dataset.tab === 'mine') await renderMine();
       show(tab.dataset.tab);
     });
   }
@@ -273,7 +343,7 @@ async function start() {
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);
   else show('stores');
-  await Promise.all([renderStores(), renderDrafts(), renderOutbox()]);
+  await Promise.all([renderStores(), renderDrafts(), renderOutbox(), renderMine()]);
   registerServiceWorker().then(askBackgroundSync).catch(() => {});
   refreshRegistry();
   requestFlush();

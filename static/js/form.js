@@ -25,16 +25,30 @@ export function payloadOf(draft, vocab) {
   const packaging = [];
   for (const [key, count] of Object.entries(draft.counts)) {
     const [zone, category] = key.split('|');
-    if (count) packaging.push({ zone, category, count });
+    if (count !== 0) packaging.push({ zone, category, count }); // a bad count stays, to be refused
   }
   const ecoLabels = Object.entries(draft.labels)
-    .filter(([, count]) => count)
+    .filter(([, count]) => count !== 0)
     .map(([label, count]) => ({ label, product_group: '', sku_count: count }));
-  return {
-    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes), form_version: vocab.form_version,
-    packaging, eco_labels: ecoLabels, skus_checked: draft.skus_checked === '' ? null : Number(draft.skus_checked),
-    notes: draft.notes,
+  const payload = {
+    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes),
+    form_version: vocab.form_version, packaging, eco_labels: ecoLabels,
+    skus_checked: draft.skus_checked === '' ? null : Number(draft.skus_checked), notes: draft.notes,
   };
+  if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
+  return payload;
+}
+
+// A returned survey opened for correction: a new survey (new id) with the old one's counts.
+export function draftFromSurvey(owner, survey, store, vocab) {
+  const draft = newDraft(owner, store, vocab);
+  for (const line of survey.packaging) draft.counts[`${line.zone}|${line.category}`] = line.count;
+  for (const line of survey.eco_labels) draft.labels[line.label] = (draft.labels[line.label] || 0) + line.sku_count;
+  draft.visited = survey.visited_at.slice(0, 16);
+  draft.skus_checked = survey.skus_checked === null ? '' : String(survey.skus_checked);
+  draft.notes = survey.notes || '';
+  draft.supersedes = survey.id;
+  return draft;
 }
 
 const el = (tag, attrs = {}, ...children) => {
@@ -45,7 +59,9 @@ const el = (tag, attrs = {}, ...children) => {
 };
 
 function stepper(id, key, label, value, badge, t) {
-  const input = el('input', { id, type: 'number', inputmode: 'numeric', min: '0', 'data-key': key, value: String(value) });
+  const input = el('input', {
+    id, type: 'text', inputmode: 'numeric', pattern: '[0-9]*', autocomplete: 'off', 'data-key': key, value: String(value),
+  });
   return el('div', { class: 'stepper' },
     el('label', { for: id }, label, ...(badge ? [' ', el('span', { class: 'badge' }, badge)] : [])),
     el('button', { type: 'button', class: 'step', 'data-step': '-1', 'aria-label': `${t('less')}: ${label}` }, '−'),
@@ -61,7 +77,8 @@ export function renderForm(form, draft, vocab, t) {
   const fields = form.querySelector('#form-fields');
   fields.replaceChildren();
   form.querySelector('#form-store').textContent = draft.storeName;
-  form.querySelector('#form-store-meta').textContent = `${draft.store_code} · ${draft.unitName || ''}`;
+  const correction = draft.supersedes ? ` · ${t('correction')}` : '';
+  form.querySelector('#form-store-meta').textContent = `${draft.store_code} · ${draft.unitName || ''}${correction}`;
   form.querySelector('#f-visited').value = draft.visited;
   form.querySelector('#f-skus').value = draft.skus_checked;
   form.querySelector('#f-notes').value = draft.notes;
@@ -89,7 +106,9 @@ export function readForm(form, draft) {
   const counts = {};
   const labels = {};
   for (const input of form.querySelectorAll('input[data-key]')) {
-    const value = input.value === '' ? 0 : Number(input.value);
+    // Digits only: "12e3", "-5" or "1.5" are not counts, and stay wrong until fixed.
+    const text = input.value.trim();
+    const value = text === '' ? 0 : /^\d+$/.test(text) ? Number(text) : Number.NaN;
     const [zone, code] = input.dataset.key.split('|');
     if (zone === 'label') labels[code] = value;
     else counts[input.dataset.key] = value;
@@ -112,7 +131,14 @@ export function updateLive(form, draft, vocab, t) {
   const year = Number((draft.visited || nowLocalInput(vocab.utc_offset_minutes)).slice(0, 4));
   const rule = ruleForYear(vocab.rules, year);
   const verdict = form.querySelector('#verdict');
-  if (!totals.checkout?.total) {
+  const countErrors = Object.fromEntries(Object.entries(validateSurvey(payload, vocab, t))
+    .filter(([path]) => /count$/.test(path)));
+  markFields(form, payload, countErrors, t);
+  if (Object.keys(countErrors).length) {
+    // No verdict on counts that are not counts.
+    verdict.textContent = t('verdict_fix_counts');
+    verdict.className = 'verdict';
+  } else if (!totals.checkout?.total) {
     verdict.textContent = t('verdict_unknown');
     verdict.className = 'verdict';
   } else {
@@ -125,13 +151,49 @@ export function updateLive(form, draft, vocab, t) {
   return payload;
 }
 
-export function showErrors(form, errors, t) {
-  for (const node of form.querySelectorAll('.error')) node.remove();
-  const messages = Object.entries(errors);
+// Where an error belongs: the input of a count line, or the field of the form.
+function inputFor(form, payload, path) {
+  const [field, index] = path.split('.');
+  if (field === 'packaging' && index !== undefined) {
+    const line = payload.packaging[Number(index)];
+    return line && form.querySelector(`input[data-key="${line.zone}|${line.category}"]`);
+  }
+  if (field === 'eco_labels' && index !== undefined) {
+    const line = payload.eco_labels[Number(index)];
+    return line && form.querySelector(`input[data-key="label|${line.label}"]`);
+  }
+  return form.querySelector({ visited_at: '#f-visited', skus_checked: '#f-skus', notes: '#f-notes' }[field] || null);
+}
+
+// Put each error next to its field, naming the field, and mark the field for screen readers.
+function markFields(form, payload, errors, t) {
+  for (const node of form.querySelectorAll('.field-error')) node.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+  const marked = [];
+  for (const [path, message] of Object.entries(errors)) {
+    const input = inputFor(form, payload, path);
+    if (!input) continue;
+    const name = form.querySelector(`label[for="${input.id}"]`)?.firstChild?.textContent?.trim() || t(`field_${path.split('.')[0]}`);
+    const note = el('p', { class: 'error field-error', id: `err-${input.id}` }, `${name}: ${message}`);
+    (input.closest('.stepper') || input).after(note);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', note.id);
+    marked.push(input);
+  }
+  return marked;
+}
+
+export function showErrors(form, errors, t, payload = { packaging: [], eco_labels: [] }) {
+  const marked = markFields(form, payload, errors, t);
+  const general = Object.entries(errors).filter(([path]) => !inputFor(form, payload, path));
   const box = form.querySelector('#form-errors');
-  box.replaceChildren(...messages.map(([path, message]) => el('p', { class: 'error' }, `${t(`field_${path.split('.')[0]}`)}: ${message}`)));
-  box.hidden = messages.length === 0;
-  if (messages.length) box.scrollIntoView({ block: 'center' });
+  box.replaceChildren(...general.map(([path, message]) => el('p', { class: 'error' }, `${t(`field_${path.split('.')[0]}`)}: ${message}`)));
+  box.hidden = general.length === 0;
+  if (marked.length) marked[0].focus();
+  else if (general.length) box.scrollIntoView({ block: 'center' });
 }
 
 // Save the draft soon after each change, and at once when asked (page hidden, update).

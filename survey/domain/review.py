@@ -82,3 +82,23 @@ def judge(survey: Survey) -> policy.Verdict:
 def counts(survey: Survey) -> bool:
     """Tell whether the survey counts in the figures (see policy.survey_counts)."""
     return policy.survey_counts(survey.source, survey.review_state, survey.superseded_by_id is not None)
+
+
+def compare(original: Survey, correction: Survey) -> list[dict]:
+    """Every count of a survey and its correction, side by side, each marked when it changed."""
+
+    def counts(survey: Survey) -> dict[tuple[str, str], int]:
+        found = {(line.zone, line.category_code): line.count for line in survey.packaging}
+        for line in survey.eco_labels:
+            found[("label", line.label_code)] = found.get(("label", line.label_code), 0) + line.sku_count
+        if survey.skus_checked is not None:
+            found[("skus_checked", "")] = survey.skus_checked
+        return found
+
+    before, after = counts(original), counts(correction)
+    keys = sorted(set(before) | set(after), key=lambda key: (key[0] != "checkout", key))
+    return [
+        {"zone": zone, "code": code, "before": before.get((zone, code), 0), "after": after.get((zone, code), 0),
+         "changed": before.get((zone, code), 0) != after.get((zone, code), 0)}
+        for zone, code in keys
+    ]  # fmt: skip

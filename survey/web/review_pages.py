@@ -16,7 +16,7 @@ from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, review, search
+from survey.domain import audit, figures, policy, review, search, vocabularies
 from survey.labels import AUDIT_ACTIONS, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
 
@@ -123,9 +123,16 @@ def detail(survey_id: str):
     decisions = db.session.scalars(
         select(AuditEntry).where(AuditEntry.target == audit.survey_target(survey)).order_by(AuditEntry.at.desc())
     ).all()
+    original = db.session.get(Survey, survey.supersedes_id) if survey.supersedes_id else None
     return render_template(
         "review/detail.html",
         survey=survey,
+        original=original,
+        changes=review.compare(original, survey) if original else [],
+        vocabulary={
+            **{c.code: c for c in vocabularies.categories()},
+            **{("label", e.code): e for e in vocabularies.label_types()},
+        },
         verdict=review.judge(survey),
         counts=review.counts,
         form=form,

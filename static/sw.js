@@ -30,7 +30,8 @@ async function networkFirst(request) {
     if (response.ok && !response.redirected) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(request, { ignoreSearch: true });
+    // The page as asked (/app?lang=en), else the page in any language.
+    const cached = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
     if (cached) return cached;
     throw error;
   }
@@ -51,7 +52,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
   if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/icons/')) {
     event.respondWith(cacheFirst(event.request));
-  } else if (SHELL.includes(url.pathname)) {
+  } else if (SHELL.includes(url.pathname) || SHELL.includes(url.pathname + url.search)) {
     // Only the shell's own pages: other pages (a reviewer's figures) never go to the cache.
     event.respondWith(networkFirst(event.request));
   }

@@ -125,7 +125,8 @@ async function onSave(event) {
     await outbox.saveSurvey(owner, payload, draft.storeName);
     status(t('saved'), 'info');
     show('stores');
-    await Promise.all([renderDrafts(), renderOutbox(), renderMine()]);
+    await renderAll();
+    announce();
     askBackgroundSync();
     requestFlush();
   } catch (error) {
@@ -144,7 +145,8 @@ async function onDiscardDraft() {
   state.draft = null;
   await form.discardDraft(id);
   show('stores');
-  renderDrafts();
+  await renderDrafts();
+  announce();
 }
 
 // ---- the surveys already sent, with their review --------------------------------
@@ -216,11 +218,20 @@ const renderOutbox = () => view.render();
 
 let flushing = null;
 
+// Other tabs of the app hear of every change, so no counter or list waits for a reload.
+const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app') : null;
+const announce = () => channel?.postMessage({ type: 'changed', owner });
+
+async function renderAll() {
+  await Promise.all([renderDrafts(), renderOutbox(), renderMine()]);
+}
+
 function requestFlush() {
-  flushing ??= outbox.flush(owner, onFlushEvent).finally(() => {
+  flushing ??= outbox.flush(owner, onFlushEvent).finally(async () => {
     flushing = null;
-    renderOutbox();
-    refreshMineList();
+    await renderOutbox();
+    announce();
+    await refreshMineList();
   });
   return flushing;
 }
@@ -242,8 +253,9 @@ function onLogout(event) {
   const unsent = view.unsent();
   event.preventDefault();
   if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) return;
+  const drop = (cache) => cache.delete('/app', { ignoreSearch: true }); // the page in every language
   const forget = window.caches
-    ? caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((c) => c.delete('/app')))))
+    ? caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then(drop))))
     : Promise.resolve();
   forget.catch(() => {}).finally(() => event.target.submit());
 }
@@ -288,7 +300,22 @@ function askBackgroundSync() {
 
 // ---- start ---------------------------------------------------------------------
 
+// The inspector's language, kept on the phone: the page in each language is in the cache.
+const LANGUAGE_KEY = 'baobi-language';
+
+function followLanguage() {
+  const chosen = localStorage.getItem(LANGUAGE_KEY);
+  const asked = new URLSearchParams(window.location.search).get('lang');
+  if (asked) localStorage.setItem(LANGUAGE_KEY, asked);
+  else if (chosen && chosen !== document.documentElement.lang) {
+    window.location.replace(`/app?lang=${encodeURIComponent(chosen)}`);
+    return true;
+  }
+  return false;
+}
+
 async function start() {
+  if (followLanguage()) return;
   navigator.storage?.persist?.();
   try {
     await loadVocab();
@@ -327,11 +354,15 @@ async function start() {
   $('#logout-form').addEventListener('submit', onLogout);
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {
-      if (tab.dataset.tab === 'outbox') await renderOutbox();
-      if (tab.dataset.tab === 'mine') await renderMine();
+      // Leaving a half-filled form: its draft is written now and listed at once.
+      if (state.draft) await saver.now();
+      await renderAll();
       show(tab.dataset.tab);
     });
   }
+  channel?.addEventListener('message', (event) => {
+    if (event.data?.owner === owner) renderAll();
+  });
   window.addEventListener('online', requestFlush);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') saver.now();

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from survey.domain import vocabularies
 from survey.domain.schemas import MAX_COUNT, MAX_NOTES
+from survey.i18n import LANGUAGES
 from survey.web.auth import role_required
 
 bp = Blueprint("offline_app", __name__)
@@ -40,8 +41,11 @@ def shell_urls() -> list[str]:
     """The URLs the service worker precaches: the app works offline with only these."""
     scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS]
     icons = [url_for("offline_app.icon", name=name) for name in ICONS]
+    # The page in each language, so that the language switch works with no network too.
+    pages = [url_for("offline_app.shell", lang=code) for code in LANGUAGES]
     return [
         url_for("offline_app.shell"),
+        *pages,
         url_for("static", filename="css/app.css"),
         url_for("static", filename="css/offline.css"),
         url_for("offline_app.vocabularies"),

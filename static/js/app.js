@@ -7,7 +7,7 @@ import * as mine from './mine.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
-import { localToday } from './rules.js';
+import { localToday, softWarnings } from './rules.js';
 
 const $ = (selector) => document.querySelector(selector);
 const owner = document.querySelector('meta[name="app-user"]').content;
@@ -120,6 +120,8 @@ async function onSave(event) {
     const { payload, errors } = form.check(draft, state.vocab, t);
     form.showErrors($('#survey-form'), errors, t, payload);
     if (Object.keys(errors).length) return;
+    const warnings = softWarnings(payload, state.vocab).map((key) => t(key).replace('{n}', state.vocab.plausible_checkout_units));
+    if (warnings.length && !window.confirm(warnings.join('\n'))) return;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
     await outbox.saveSurvey(owner, payload, draft.storeName);

@@ -89,3 +89,9 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
   if (survey.notes.length > vocab.max_notes) errors.notes = t('notes_long');
   return errors;
 }
+
+// Values that are allowed but unlikely: the phone asks "are you sure?" and saves if so.
+export function softWarnings(survey, vocab) {
+  const checkout = survey.packaging.filter((line) => line.zone === 'checkout').reduce((sum, line) => sum + line.count, 0);
+  return checkout > vocab.plausible_checkout_units ? ['warn_many_bags'] : [];
+}

@@ -23,6 +23,8 @@ REVIEW_STATES = ("received", "has_issues", "approved", "rejected")
 STATES_NEEDING_A_REASON = ("has_issues", "rejected")
 STATUSES = ("compliant", "not_compliant", "unsurveyed")
 UNIT_LEVELS = ("province", "district", "commune")
+# About 30 checkouts rarely hand out more bags than this: more asks "are you sure?", never refuses.
+PLAUSIBLE_CHECKOUT_UNITS = 200
 # Districts carried the plan's first phase and were abolished on 01/07/2025: years up to
 # 2025 are read by the old districts, later years by the communes in force.
 LAST_DISTRICT_YEAR = 2025
@@ -198,6 +200,11 @@ def survey_counts(source: str, review_state: str, superseded: bool = False) -> b
         return review_state != "rejected"
     # Anything else must be an approved self-report; an unknown source never counts.
     return source == "self_report" and review_state == "approved"
+
+
+def implausible_checkout(zones: Mapping[str, ZoneCount]) -> bool:
+    """Tell whether the checkout count looks too high for about 30 transactions (a soft warning)."""
+    return zones.get("checkout", ZoneCount(0, 0)).total > PLAUSIBLE_CHECKOUT_UNITS
 
 
 def reason_missing(state: str, comment: str | None) -> bool:

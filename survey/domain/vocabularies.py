@@ -73,6 +73,7 @@ def phone_copy() -> dict:
         "max_count": schemas.MAX_COUNT,
         "max_notes": schemas.MAX_NOTES,
         "earliest_year": schemas.EARLIEST_YEAR,
+        "plausible_checkout_units": policy.PLAUSIBLE_CHECKOUT_UNITS,
         "future_tolerance_hours": int(schemas.FUTURE_TOLERANCE.total_seconds() // 3600),
         "utc_offset_minutes": policy.utc_offset_minutes(),
         "time_zone": policy.LOCAL_TZ.key,

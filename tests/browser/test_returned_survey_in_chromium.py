@@ -90,3 +90,24 @@ def test_a_negative_count_is_marked_on_its_field_and_no_verdict_is_shown(browser
     assert page.get_attribute("#c-checkout-PE_BAG", "aria-invalid") is None
     assert "verdict bad" in page.get_attribute("#verdict", "class")
     context.close()
+
+
+def test_an_implausible_count_asks_before_saving_and_never_refuses(browser, live_server, app):
+    context, page = new_phone(browser, live_server)
+    fill_survey(page, "S-001", 0)
+    page.fill("#c-checkout-PAPER", "201")
+    page.dispatch_event("#c-checkout-PAPER", "input")
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.click("#save-survey")
+    page.wait_for_timeout(300)
+    assert len(questions) == 1 and "200" in questions[0]
+    assert page.is_visible("#view-form") and unsent(page) == 0  # "no": the form stays as it was
+    save(page)  # "yes" this time
+    assert len(questions) == 2 and wait_for_rows(app, 1, page=page) == 1
+    context.close()

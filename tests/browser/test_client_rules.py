@@ -138,7 +138,14 @@ def test_store_search_offline_by_name_code_and_unit(browser, live_server):
     context.set_offline(True)
     page.reload()
     ready(page)
-    for query, expected in (("S-002", ["S-002"]), ("pho hien", ["S-001"]), ("mỹ hào", ["S-002", "S-003"])):
+    cases = (
+        ("S-002", ["S-002"]),
+        ("s-002", ["S-002"]),  # codes in any case
+        ("pho hien", ["S-001"]),  # without accents
+        ("PHỐ HIẾN", ["S-001"]),  # in capitals with accents
+        ("mỹ hào", ["S-002", "S-003"]),
+    )
+    for query, expected in cases:
         page.fill("#store-search", query)
         page.wait_for_function(
             "(n) => document.querySelectorAll('#store-list button.store').length === n", arg=len(expected)

@@ -202,11 +202,6 @@ def survey_counts(source: str, review_state: str, superseded: bool = False) -> b
     return source == "self_report" and review_state == "approved"
 
 
-def implausible_checkout(zones: Mapping[str, ZoneCount]) -> bool:
-    """Tell whether the checkout count looks too high for about 30 transactions (a soft warning)."""
-    return zones.get("checkout", ZoneCount(0, 0)).total > PLAUSIBLE_CHECKOUT_UNITS
-
-
 def reason_missing(state: str, comment: str | None) -> bool:
     """Tell whether a review decision lacks the reason its state needs."""
     return state in STATES_NEEDING_A_REASON and not (comment or "").strip()

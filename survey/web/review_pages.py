@@ -121,7 +121,9 @@ def detail(survey_id: str):
         .limit(20)
     ).all()
     decisions = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.target == audit.survey_target(survey)).order_by(AuditEntry.at.desc())
+        select(AuditEntry)
+        .where(AuditEntry.target == audit.survey_target(survey), AuditEntry.action == "review")
+        .order_by(AuditEntry.at.desc())
     ).all()
     original = db.session.get(Survey, survey.supersedes_id) if survey.supersedes_id else None
     return render_template(

@@ -235,6 +235,9 @@ class Survey(db.Model):
     # the unique key makes a second correction of the same survey fail, however it races.
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("survey.id"), unique=True)
     superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("survey.id"))
+    # Who sent a self-report, if they chose to say: for the reviewer's eyes only, never in the API or exports.
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_phone: Mapped[str | None] = mapped_column(String(30))
 
     store: Mapped[Store] = relationship()
     submitted_by: Mapped[User | None] = relationship()

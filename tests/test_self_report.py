@@ -192,7 +192,9 @@ def test_rate_limit_per_link_answers_429(app, client):
     token = staff_token(app)
     answers = [self_report(client, token, pk__checkout__PAPER=str(n)) for n in (1, 2, 3)]
     assert [a.status_code for a in answers] == [302, 302, 429]
-    assert "429" in answers[2].get_data(as_text=True)  # a page that says what happened
+    page = answers[2].get_data(as_text=True)
+    assert "Bạn đã gửi nhiều báo cáo trong giờ qua." in page  # the form again, as typed, and when to retry
+    assert re.search(r'name="pk__checkout__PAPER"[^>]*value="3"', page)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Survey)) == 2
 

@@ -61,11 +61,20 @@ def pydantic_message(error: dict) -> str:
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 
 
+def empty_checkout_message() -> str:
+    """Nothing counted at the checkout, whether the list is empty or holds other zones only."""
+    return _("Nothing has been counted at the checkout: enter the bags handed out over about 30 customers.")
+
+
 def field_errors(error: ValidationError) -> dict[str, str]:
     """Turn pydantic errors into {"packaging.0.count": "message"}, one per field."""
     errors: dict[str, str] = {}
     for item in error.errors():
         path = ".".join(str(part) for part in item["loc"]) or "survey"
+        if item["loc"] == ("packaging",) and item["type"] == "too_short":
+            # The forms leave out zero counts, so an all-zero survey arrives as an empty list:
+            # say what is missing, as check_references does for a list without checkout counts.
+            errors.setdefault(path, empty_checkout_message())
         errors.setdefault(path, pydantic_message(item))
     return errors
 
@@ -107,7 +116,7 @@ def check_references(survey: SurveyIn, now: datetime) -> tuple[Store | None, dic
             errors[f"packaging.{index}.category"] = _("This category is listed twice in the zone.")
         seen.add((line.zone, line.category))
     if not any(line.zone == "checkout" and line.count > 0 for line in survey.packaging):
-        errors.setdefault("packaging", _("Count at least one unit at the checkout."))
+        errors.setdefault("packaging", empty_checkout_message())
     labels = {label.code: label for label in db.session.scalars(select(EcoLabelType))}
     for index, line in enumerate(survey.eco_labels):
         if line.label not in labels:

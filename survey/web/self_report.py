@@ -2,29 +2,59 @@
 
 What they send is a `self_report` in state `received`: it counts only once a
 reviewer approves it. The store comes from the link alone, never from the form.
+
+Rate limits: only reports actually stored use up the link's quota (`deduct_when`), so
+typing mistakes and refusals cost nothing. The per-address limit is a flood guard that
+counts stored reports and unknown links (someone guessing tokens), not typing mistakes
+either. A limit reached answers 429 with the same form, every value kept, and says when
+to try again.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import time
+import unicodedata
 import uuid
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
-from wtforms import SelectChoice
+from werkzeug.exceptions import HTTPException
+from wtforms import SelectChoice, StringField, ValidationError
+from wtforms.validators import Length, Optional
 
 from models import Store, Survey, db
-from survey.domain import vocabularies
+from survey.domain import sync, vocabularies
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
+from survey.web.errors import handle_http_error
 from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
 
 bp = Blueprint("self_report", __name__)
 
+LINK_KEY_PREFIX = "link:"
+MAX_REPORTER_NAME = 120  # Survey.reporter_name
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ]+")
+PHONE_DIGITS = (8, 15)  # a Vietnamese number has 10 digits, an international one at most 15 (E.164)
+
 
 def link_key() -> str:
     """Rate-limit key for one link (its digest, so the token never sits in the limiter)."""
-    return "link:" + digest(request.view_args.get("token", ""))
+    return LINK_KEY_PREFIX + digest(request.view_args.get("token", ""))
+
+
+def report_stored(_response) -> bool:
+    """Only a report actually stored uses up the link's quota: not a typing mistake, a refusal or a repeat."""
+    return bool(g.get("self_report_stored"))
+
+
+def report_stored_or_unknown_link(response) -> bool:
+    """The address's flood guard: stored reports, and unknown links, which is what guessing tokens looks like."""
+    return report_stored(response) or response.status_code == 404
 
 
 def pending_reports(store: Store) -> int:
@@ -37,35 +67,202 @@ def pending_reports(store: Store) -> int:
     return db.session.scalar(query)
 
 
+def sent_before(form) -> bool:
+    """A second tap on "send" repeats a stored report: answer it as such, even when the queue is full."""
+    try:
+        return db.session.get(Survey, uuid.UUID(form.survey_id.data or "")) is not None
+    except ValueError:
+        return False
+
+
 def invalid_link():
     """The same page for an unknown and a revoked token: it says nothing of the store."""
     return render_template("self_report/invalid.html"), 404
 
 
-@bp.route("/r/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SELF_REPORT_LINK_LIMIT"], key_func=link_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["SELF_REPORT_ADDRESS_LIMIT"], methods=["POST"])
-def report(token: str):
-    """Show the store's report form and take the report."""
-    store = store_for_token(token)
-    if store is None:
-        return invalid_link()
+# --- who reports (optional, for the reviewer only) ------------------------------------------
+
+
+def clean_name(value: str | None) -> str | None:
+    """One space between words, composed accents (NFC), so a name typed on any phone is stored alike."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", " ".join(value.split())) or None
+
+
+def clean_phone(value: str | None) -> str | None:
+    """Full-width digits become plain ones (NFKC); one space between groups; "+ 84" becomes "+84"."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    if text.startswith("+ "):
+        text = "+" + text[2:]
+    return text or None
+
+
+def printable(_form, field) -> None:
+    if field.data and any(unicodedata.category(char) == "Cc" for char in field.data):
+        raise ValidationError(_("Contains characters that cannot be stored."))
+
+
+def phone_number(_form, field) -> None:
+    """Digits, spaces and a leading +, with 8 to 15 digits; at most 30 characters follow from that."""
+    if not field.data:
+        return
+    if not PHONE_CHARACTERS.fullmatch(field.data):
+        raise ValidationError(_("Use only digits, spaces and a + at the start."))
+    low, high = PHONE_DIGITS
+    if not low <= sum(char.isdigit() for char in field.data) <= high:
+        raise ValidationError(_("A phone number has %(low)s to %(high)s digits.", low=low, high=high))
+
+
+def report_form_class(by_zone, labels):
+    """The inspector's count fields plus the optional name and phone of the person reporting."""
+    fields = {
+        "reporter_name": StringField(
+            _l("Your name"),
+            filters=[clean_name],
+            validators=[
+                Optional(),
+                printable,
+                Length(max=MAX_REPORTER_NAME, message=_l("Write at most %(max)d characters.")),
+            ],
+            render_kw={"autocomplete": "name"},
+        ),
+        "reporter_phone": StringField(
+            _l("Phone number"),
+            filters=[clean_phone],
+            validators=[Optional(), phone_number],
+            render_kw={"autocomplete": "tel", "inputmode": "tel"},
+        ),
+    }
+    return type("SelfReportForm", (build_form_class(by_zone, labels),), fields)
+
+
+def record_reporter(survey_id: str, name: str | None, phone: str | None) -> None:
+    """Put the reporter's name and phone on the report just stored (they are not part of its content)."""
+    if not (name or phone):
+        return
+    survey = db.session.get(Survey, uuid.UUID(survey_id))
+    survey.reporter_name, survey.reporter_phone = name, phone
+    db.session.commit()
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def filled_form(store: Store):
+    """The report form for this store, filled from the request when it was sent."""
     by_zone, labels = vocabularies.categories_by_zone(), vocabularies.label_types()
-    form = build_form_class(by_zone, labels)()
+    form = report_form_class(by_zone, labels)()
     form.store_code.choices = [SelectChoice(store.code, store.name)]
     form.store_code.data = store.code  # the link decides the store, whatever is posted
     if not form.is_submitted():
         form.survey_id.data = str(uuid.uuid4())
         form.visited_at.data = local_now_for_input()
+    return form, by_zone, labels
+
+
+def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
+    """Render the form; the empty-checkout message goes next to the checkout counts, not at the top."""
+    empty_checkout = sync.empty_checkout_message()
+    checkout_errors = [message for message in general_errors if message == empty_checkout]
+    general_errors = [message for message in general_errors if message != empty_checkout]
+    return render_form(
+        "self_report/form.html",
+        form,
+        by_zone,
+        labels,
+        general_errors,
+        store=store,
+        checkout_errors=checkout_errors,
+    )
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SELF_REPORT_LINK_LIMIT"],
+    key_func=link_key,
+    methods=["POST"],
+    deduct_when=report_stored,
+)
+@limiter.limit(
+    lambda: current_app.config["SELF_REPORT_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=report_stored_or_unknown_link,
+)
+def report(token: str):
+    """Show the store's report form and take the report."""
+    store = store_for_token(token)
+    if store is None:
+        return invalid_link()
+    form, by_zone, labels = filled_form(store)
     general_errors: list[str] = []
     if form.validate_on_submit():
-        if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"]:
+        if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"] and not sent_before(form):
             general_errors.append(_("Your earlier reports are still waiting for review. Please try again later."))
         else:
             status, general_errors = submit(form, by_zone, labels, "self_report", None)
+            if status == "created":
+                g.self_report_stored = True
+                record_reporter(form.survey_id.data, form.reporter_name.data, form.reporter_phone.data)
             if status in ("created", "duplicate"):
                 return redirect(url_for("self_report.thanks", token=token))
-    return render_form("self_report/form.html", form, by_zone, labels, general_errors, store=store)
+    return show_form(store, form, by_zone, labels, general_errors)
+
+
+@bp.errorhandler(429)
+def limit_reached(error: HTTPException):
+    """A limit reached: the same form again, with what was typed and when to try again."""
+    token = (request.view_args or {}).get("token")
+    store = store_for_token(token) if request.endpoint == "self_report.report" and token else None
+    if store is None:
+        return handle_http_error(error)  # an unknown link learns nothing more than "too many requests"
+    form, by_zone, labels = filled_form(store)
+    form.validate()  # typing mistakes are shown too, so they can be fixed while waiting; nothing is stored
+    return show_form(store, form, by_zone, labels, [limit_message()]), 429
+
+
+def limit_message() -> str:
+    """Say which limit was reached and, from the limiter's reset time, when to try again."""
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached and limiter.current_limit is not None:
+        breached = [limiter.current_limit]
+    by_link = not breached or any(
+        str(arg).startswith(LINK_KEY_PREFIX) for limit in breached for arg in limit.request_args
+    )
+    window = max((limit.limit.get_expiry() for limit in breached), default=3600)
+    if not by_link:
+        reason = _("Many reports have been sent from your network recently.")
+    elif window <= 3600:
+        reason = _("You have sent many reports in the past hour.")
+    else:
+        reason = _("You have sent many reports in the past day.")
+    return " ".join((reason, retry_sentence(seconds_to_reset(breached)), _("What you typed is kept below.")))
+
+
+def seconds_to_reset(breached) -> float | None:
+    """Seconds until every breached limit lets a report through again; None when the limiter cannot say."""
+    if not breached:
+        return None
+    try:
+        reset_at = max(limit.window.reset_time for limit in breached)
+    except Exception:  # the limiter's storage may be out of reach: the message then says "in an hour"
+        current_app.logger.warning("No reset time from the rate limiter", exc_info=True)
+        return None
+    return max(reset_at - time.time(), 0)
+
+
+def retry_sentence(seconds: float | None) -> str:
+    if seconds is None:
+        return _("Please try again in an hour.")
+    if seconds <= 90 * 60:
+        minutes = max(1, math.ceil(seconds / 60))
+        return ngettext(
+            "Please try again in about %(num)d minute.", "Please try again in about %(num)d minutes.", minutes
+        )
+    hours = math.ceil(seconds / 3600)
+    return ngettext("Please try again in about %(num)d hour.", "Please try again in about %(num)d hours.", hours)
 
 
 @bp.route("/r/<token>/thanks")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import Survey, db
 from survey.domain import sync
 from survey.web.self_report import retry_sentence
-from tests.conftest import csrf_from, form_fields, staff_token
+from tests.conftest import AuthActions, csrf_from, form_fields, staff_token
 from tests.test_exports import read_csv, read_xlsx
 
 EMPTY_CHECKOUT = "Chưa đếm túi nào ở quầy thu ngân: hãy nhập số túi đã phát cho khoảng 30 lượt khách."
@@ -315,3 +315,13 @@ def test_csrf_is_still_required(app, client):
     assert client.post(f"/r/{token}", data=data).status_code == 400
     assert csrf_from(client.get(f"/r/{token}").get_data(as_text=True))
     assert surveys(app) == 0
+
+
+def test_the_reviewer_sees_who_reported(app, client, auth):
+    token = staff_token(app)
+    assert send(client, token, reporter_name="Nguyễn Thị Hoa", reporter_phone="0912 345 678").status_code == 302
+    survey = stored_report(app)
+    reviewer = app.test_client()
+    AuthActions(reviewer).login("reviewer")
+    page = page_of(reviewer.get(f"/review/{survey.id}"))
+    assert "Nguyễn Thị Hoa" in page and 'href="tel:0912345678"' in page

@@ -145,7 +145,7 @@ def test_username_spaces_are_trimmed(app, client, auth):
         ({"password": "nine-char", "confirm": "nine-char"}, "Use at least 10 characters."),
         ({"password": "", "confirm": ""}, "This field is required."),
         ({"confirm": NEW_PASSWORD + "x"}, "The passwords do not match."),
-        ({"role": "superuser"}, "Not a valid choice."),
+        ({"role": "superuser"}, "Choose one of the options listed."),
     ],
 )
 def test_create_refuses_bad_input(app, client, auth, fields, message):
@@ -256,7 +256,7 @@ def test_new_password_replaces_the_old_one(app, client, auth):
         ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
         ({"password": NEW_PASSWORD, "confirm": "other-password"}, "The passwords do not match."),
         ({"password": "", "confirm": NEW_PASSWORD}, "The passwords do not match."),
-        ({"role": "superuser"}, "Not a valid choice."),
+        ({"role": "superuser"}, "Choose one of the options listed."),
     ],
 )
 def test_edit_refuses_bad_input(app, client, auth, fields, message):

@@ -9,7 +9,6 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -18,6 +17,7 @@ from models import User, db
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
 from survey.web.errors import json_error, wants_json
+from survey.web.validators import TranslatedForm
 
 bp = Blueprint("auth", __name__)
 
@@ -29,7 +29,7 @@ HOME_BY_ROLE = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in on this device"))

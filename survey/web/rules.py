@@ -6,19 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectChoice, SelectMultipleField, StringField, SubmitField, widgets
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from survey.domain import policy, rulebook
 from survey.labels import ZONE_NAMES
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm, number_range
 
 bp = Blueprint("rules", __name__)
 
 
-class RuleForm(FlaskForm):
-    target_pct = IntegerField(_l("Target: share of stores (%)"), validators=[InputRequired(), NumberRange(0, 100)])
+class RuleForm(TranslatedForm):
+    target_pct = IntegerField(_l("Target: share of stores (%)"), validators=[InputRequired(), number_range(0, 100)])
     zones = SelectMultipleField(
         _l("Zones judged"),
         choices=[SelectChoice(zone, ZONE_NAMES[zone]) for zone in policy.ZONES],
@@ -27,7 +27,7 @@ class RuleForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose at least one zone."))],
     )
     min_eco_share_pct = DecimalField(
-        _l("Minimum eco share in each zone (%)"), places=2, validators=[InputRequired(), NumberRange(0, 100)]
+        _l("Minimum eco share in each zone (%)"), places=2, validators=[InputRequired(), number_range(0, 100)]
     )
     note = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Save as a new version"))

@@ -15,7 +15,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -24,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from models import STORE_CLASSES, AdminUnit, Store, db
 from survey.domain import figures, importing, official_units, policy, registry, search
@@ -34,6 +33,7 @@ from survey.domain.policy import STORE_TYPES
 from survey.i18n import local_date
 from survey.labels import STORE_TYPE_NAMES
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm, number_range
 
 bp = Blueprint("stores", __name__)
 
@@ -58,7 +58,7 @@ def finite(form, field) -> None:
         raise ValidationError(_l("Enter a number."))
 
 
-class StoreForm(FlaskForm):
+class StoreForm(TranslatedForm):
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     type = SelectField(_l("Type"), choices=[SelectChoice(code, TYPE_LABELS.get(code, code)) for code in STORE_TYPES])
     store_class = SelectField(
@@ -70,8 +70,8 @@ class StoreForm(FlaskForm):
     chain = StringField(_l("Chain"), filters=[strip], validators=[Length(max=200)])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     closed_on = DateField(_l("Closed on"), validators=[Optional()])
-    lat = FloatField(_l("Latitude"), validators=[Optional(), finite, NumberRange(-90, 90)])
-    lon = FloatField(_l("Longitude"), validators=[Optional(), finite, NumberRange(-180, 180)])
+    lat = FloatField(_l("Latitude"), validators=[Optional(), finite, number_range(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), finite, number_range(-180, 180)])
     submit = SubmitField(_l("Save"))
 
     def validate_closed_on(self, field) -> None:
@@ -105,12 +105,12 @@ class NewStoreForm(StoreForm):
             raise ValidationError(_l("A store with this code already exists."))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(TranslatedForm):
     closed_on = DateField(_l("Closed as of"), validators=[DataRequired()], default=today_local)
     submit = SubmitField(_l("Close the store"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TranslatedForm):
     file = FileField(
         _l("CSV or XLSX file"),
         validators=[

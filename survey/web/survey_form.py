@@ -6,52 +6,63 @@ save twice stores one survey: the second press is answered as a duplicate.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from models import Store, db
 from survey.domain import figures, policy, sync, vocabularies
 from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
 from survey.labels import ZONE_NAMES
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm, number_range
 
 bp = Blueprint("survey_form", __name__)
 COUNT_MESSAGE = _l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)
+DIGITS = re.compile(r"[0-9]+")
 
 
-def count_field(label: str) -> IntegerField:
-    return IntegerField(
-        label,
-        default=0,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_COUNT, message=COUNT_MESSAGE),
-        ],
-        render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT},
-    )
+class CountField(IntegerField):
+    """A count, typed as plain digits: a text input with the phone's numeric keypad.
+
+    IntegerField is int(), which also takes " 3 ", "+3", "1_000" and other scripts' digits
+    ("３", "٣"); a number input would let "12e3", "-5" and "1.5" be typed. Anything but
+    ASCII digits is refused with the count's own message, once; a blank is left to Optional.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", COUNT_MESSAGE)
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "pattern": "[0-9]*"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and valuelist[0] and not DIGITS.fullmatch(valuelist[0]):
+            self.data = None
+            raise ValueError(self.invalid_value_message)
+        super().process_formdata(valuelist)
 
 
-class SurveyFormBase(FlaskForm):
+def count_field(label: str, default: int | None = 0) -> CountField:
+    return CountField(label, default=default, validators=[Optional(), number_range(0, MAX_COUNT, COUNT_MESSAGE)])
+
+
+class SurveyFormBase(TranslatedForm):
     survey_id = HiddenField()
     store_code = SelectField(_l("Store"), validators=[DataRequired(message=_l("Choose a store."))])
     visited_at = DateTimeLocalField(
         _l("Visit time"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=_l("Enter the visit time."))]
     )
-    skus_checked = IntegerField(
-        _l("SKUs checked for eco-labels"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_COUNT, message=COUNT_MESSAGE),
-        ],
-    )
+    skus_checked = count_field(_l("SKUs checked for eco-labels"), default=None)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=MAX_NOTES)])
     submit = SubmitField(_l("Save survey"))
 

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
@@ -16,6 +15,7 @@ from models import ROLES, User, db
 from survey.domain import accounts
 from survey.labels import ROLE_LABELS
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm
 
 bp = Blueprint("users", __name__)
 
@@ -53,7 +53,7 @@ def confirm_field() -> PasswordField:
     )
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(TranslatedForm):
     username = StringField(
         _l("Username"), filters=[strip], validators=[DataRequired(), checked_by(accounts.username_problem)]
     )
@@ -68,7 +68,7 @@ class NewUserForm(FlaskForm):
             raise ValidationError(_("This username is already taken."))
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(TranslatedForm):
     role = role_field()
     active = BooleanField(_l("Active (can log in)"))
     password = PasswordField(_l("New password"), validators=password_validators(required=False))

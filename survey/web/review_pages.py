@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
@@ -19,12 +18,13 @@ from models import AdminUnit, AuditEntry, Store, Survey, db
 from survey.domain import audit, figures, policy, review, search, vocabularies
 from survey.labels import AUDIT_ACTIONS, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm
 
 bp = Blueprint("review_pages", __name__)
 PAGE_SIZE = 50
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(TranslatedForm):
     state = SelectField(_l("Decision"), choices=[SelectChoice(k, v) for k, v in STATE_NAMES.items()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
     submit = SubmitField(_l("Save the decision"))

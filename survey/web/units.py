@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
@@ -14,15 +13,16 @@ from wtforms.validators import DataRequired
 from models import AdminUnit, Store, db
 from survey.domain import conversion, figures, policy
 from survey.web.auth import role_required
+from survey.web.validators import TranslatedForm
 
 bp = Blueprint("units", __name__)
 
 
-class ConvertForm(FlaskForm):
+class ConvertForm(TranslatedForm):
     submit = SubmitField(_l("Give them their commune where the official conversion is unambiguous"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TranslatedForm):
     unit_code = SelectField(_l("Commune or ward in force"), validators=[DataRequired()])
     submit = SubmitField(_l("Assign"))
 

@@ -291,3 +291,21 @@ def sync_via_api(api, *surveys):
     response = api.post("/api/v1/surveys", json={"surveys": list(surveys)})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["results"]
+
+
+def store_form(**changes) -> dict:
+    form = {
+        "code": "N-001",
+        "name": "Siêu thị Mới",
+        "type": "supermarket",
+        "store_class": "II",
+        "unit_code": "HY-PH",
+        "address": "Đường 1",
+        "chain": "",
+        "opened_on": "2020-01-02",
+        "closed_on": "",
+        "lat": "20.655",
+        "lon": "106.056",
+    }
+    form.update(changes)
+    return form

@@ -21,7 +21,7 @@ from wtforms.i18n import messages_path
 
 from models import User, db
 from survey.domain.schemas import MAX_COUNT, MAX_NOTES
-from tests.conftest import csrf_from, form_fields, post_form, staff_token
+from tests.conftest import csrf_from, form_fields, post_form, staff_token, store_form
 
 # Flask-WTF's own file and CSRF messages, which are not in WTForms' catalogue.
 FLASK_WTF_PHRASES = {
@@ -99,20 +99,7 @@ def assert_vietnamese(page: str, invalid: list[str]) -> None:
 
 # --- the cases: who posts what to which page ------------------------------------------------------
 
-STORE = {
-    "code": "N-001",
-    "name": "Siêu thị Mới",
-    "type": "supermarket",
-    "store_class": "II",
-    "unit_code": "HY-PH",
-    "legacy_unit_code": "",
-    "address": "Đường 1",
-    "chain": "",
-    "opened_on": "2020-01-02",
-    "closed_on": "",
-    "lat": "20.655",
-    "lon": "106.056",
-}
+STORE = store_form(legacy_unit_code="")
 BAD_COUNTS = {
     "pk__checkout__PE_BAG": "12e3",
     "pk__checkout__PAPER": "-5",

@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 
 from models import AdminUnit, Store, db
 from survey.domain.policy import LOCAL_TZ
-from tests.conftest import add_store, csrf_from
+from tests.conftest import add_store, csrf_from, store_form
 
 STORE_COLUMNS = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon"
 PAGES = ["/stores", "/stores/new", "/stores/S-001/edit", "/stores/import", "/stores/template.csv"]
@@ -35,24 +35,6 @@ def store_count() -> int:
 
 def token(client, url="/stores/new") -> str:
     return csrf_from(client.get(url).get_data(as_text=True))
-
-
-def store_form(**changes) -> dict:
-    form = {
-        "code": "N-001",
-        "name": "Siêu thị Mới",
-        "type": "supermarket",
-        "store_class": "II",
-        "unit_code": "HY-PH",
-        "address": "Đường 1",
-        "chain": "",
-        "opened_on": "2020-01-02",
-        "closed_on": "",
-        "lat": "20.655",
-        "lon": "106.056",
-    }
-    form.update(changes)
-    return form
 
 
 @pytest.fixture

@@ -161,8 +161,12 @@ def indicators():
             return json_error(404, "unknown_unit", "Unknown administrative unit.")
     level = request.args.get("level") or None
     if level is not None and level not in policy.UNIT_LEVELS:
-        return json_error(400, "bad_level", "level must be one of: " + ", ".join(policy.UNIT_LEVELS) + ".")
+        return bad_level()
     return jsonify(figures.year_indicators(int(year_text), unit, level=level))
+
+
+def bad_level():
+    return json_error(400, "bad_level", "level must be one of: " + ", ".join(policy.UNIT_LEVELS) + ".")
 
 
 @bp.get("/api/v1/units")
@@ -171,7 +175,7 @@ def units():
     """List the administrative units, optionally one level and those valid on a day."""
     level = request.args.get("level") or None
     if level is not None and level not in policy.UNIT_LEVELS:
-        return json_error(400, "bad_level", "level must be one of: " + ", ".join(policy.UNIT_LEVELS) + ".")
+        return bad_level()
     valid_on = None
     if day := request.args.get("valid_on"):
         try:

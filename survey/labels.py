@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from survey.domain import policy
+
 ZONE_NAMES = {
     "checkout": _l("Checkout (carry bags handed out)"),
     "store_packed": _l("Store-packed goods (SKUs on display)"),
@@ -32,6 +34,14 @@ UNASSIGNED_NAMES = {
     "province": _l("No province assigned"),
     "district": _l("No district assigned (before 07/2025)"),
     "commune": _l("No commune or ward assigned"),
+}
+# Values a form asks about before saving (policy.unlikely_values); never a refusal.
+UNLIKELY_VALUE_MESSAGES = {
+    "many_bags": _l(
+        "More than %(n)s bags counted at the checkout: that is a lot for about 30 transactions.",
+        n=policy.PLAUSIBLE_CHECKOUT_UNITS,
+    ),
+    "labels_over_checked": _l("More eco-labelled SKUs than SKUs checked: please check both counts."),
 }
 LEVEL_NAMES = {
     "province": _l("Province"),

@@ -120,8 +120,8 @@ async function onSave(event) {
     const { payload, errors } = form.check(draft, state.vocab, t);
     form.showErrors($('#survey-form'), errors, t, payload);
     if (Object.keys(errors).length) return;
-    const warnings = softWarnings(payload, state.vocab).map((key) => t(key).replace('{n}', state.vocab.plausible_checkout_units));
-    if (warnings.length && !window.confirm(warnings.join('\n'))) return;
+    const warnings = softWarnings(payload, state.vocab).map(t);
+    if (warnings.length && !window.confirm([...warnings, t('confirm_unlikely')].join('\n'))) return;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
     await outbox.saveSurvey(owner, payload, draft.storeName);
@@ -332,6 +332,9 @@ async function start() {
   $('#survey-form').addEventListener('click', (event) => {
     const button = event.target.closest('button.step');
     if (button) form.step(button.parentElement.querySelector('input'), Number(button.dataset.step));
+  });
+  $('#survey-form').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && form.focusNextCount($('#survey-form'), event.target)) event.preventDefault();
   });
   $('#survey-form').addEventListener('submit', onSave);
   $('#discard-draft').addEventListener('click', onDiscardDraft);

@@ -21,6 +21,12 @@ function fallbackUuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// A typed count: blank is none, plain digits a number, anything else ("12e3", "-5") NaN, refused by the rules.
+const countOf = (typed) => {
+  const text = String(typed ?? '').trim();
+  return text === '' ? null : /^\d+$/.test(text) ? Number(text) : Number.NaN;
+};
+
 export function payloadOf(draft, vocab) {
   const packaging = [];
   for (const [key, count] of Object.entries(draft.counts)) {
@@ -33,7 +39,7 @@ export function payloadOf(draft, vocab) {
   const payload = {
     id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes),
     form_version: vocab.form_version, packaging, eco_labels: ecoLabels,
-    skus_checked: draft.skus_checked === '' ? null : Number(draft.skus_checked), notes: draft.notes,
+    skus_checked: countOf(draft.skus_checked), notes: draft.notes,
   };
   if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
   return payload;
@@ -60,7 +66,8 @@ const el = (tag, attrs = {}, ...children) => {
 
 function stepper(id, key, label, value, badge, t) {
   const input = el('input', {
-    id, type: 'text', inputmode: 'numeric', pattern: '[0-9]*', autocomplete: 'off', 'data-key': key, value: String(value),
+    id, type: 'text', inputmode: 'numeric', pattern: '[0-9]*', autocomplete: 'off', enterkeyhint: 'next',
+    'data-key': key, value: String(value),
   });
   return el('div', { class: 'stepper' },
     el('label', { for: id }, label, ...(badge ? [' ', el('span', { class: 'badge' }, badge)] : [])),
@@ -224,6 +231,18 @@ export async function discardDraft(id) {
 export function check(draft, vocab, t) {
   const payload = payloadOf(draft, vocab);
   return { payload, errors: validateSurvey(payload, vocab, t) };
+}
+
+// The keypad's Enter key goes to the next count instead of saving a half-filled survey:
+// counts are entered one after the other with one tap on the first. Returns true if it moved.
+export function focusNextCount(form, input) {
+  const fields = [...form.querySelectorAll('input[data-key], #f-skus')];
+  const index = fields.indexOf(input);
+  if (index < 0) return false;
+  const next = fields[index + 1] || form.querySelector('#f-notes');
+  next.focus();
+  if (next.select) next.select();
+  return true;
 }
 
 export function step(input, delta) {

@@ -76,22 +76,26 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
     errors.packaging = t('checkout_empty');
   }
   const labels = new Set(vocab.labels.map((l) => l.code));
-  let labelled = 0;
   survey.eco_labels.forEach((line, i) => {
     if (!isCount(line.sku_count, vocab.max_count)) errors[`eco_labels.${i}.sku_count`] = t('count_range');
     if (!labels.has(line.label)) errors[`eco_labels.${i}.label`] = t('bad_label');
-    labelled += line.sku_count;
   });
-  if (survey.skus_checked !== null) {
-    if (!isCount(survey.skus_checked, vocab.max_count)) errors.skus_checked = t('count_range');
-    else if (labelled > survey.skus_checked) errors.skus_checked = t('skus_fewer');
+  if (survey.skus_checked !== null && !isCount(survey.skus_checked, vocab.max_count)) {
+    errors.skus_checked = t('count_range');
   }
   if (survey.notes.length > vocab.max_notes) errors.notes = t('notes_long');
   return errors;
 }
 
-// Values that are allowed but unlikely: the phone asks "are you sure?" and saves if so.
+// Values that are allowed but unlikely (the server's policy.unlikely_values): the phone asks
+// "are you sure?" and saves if so. A product line may carry two labels, so more labelled SKUs
+// than SKUs checked can be right.
 export function softWarnings(survey, vocab) {
-  const checkout = survey.packaging.filter((line) => line.zone === 'checkout').reduce((sum, line) => sum + line.count, 0);
-  return checkout > vocab.plausible_checkout_units ? ['warn_many_bags'] : [];
+  const sum = (lines, count) => lines.reduce((total, line) => total + count(line), 0);
+  const checkout = sum(survey.packaging.filter((line) => line.zone === 'checkout'), (line) => line.count);
+  const labelled = sum(survey.eco_labels, (line) => line.sku_count);
+  const warnings = [];
+  if (checkout > vocab.plausible_checkout_units) warnings.push('warn_many_bags');
+  if (survey.skus_checked !== null && labelled > survey.skus_checked) warnings.push('warn_labels_over_checked');
+  return warnings;
 }

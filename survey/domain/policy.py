@@ -207,6 +207,18 @@ def reason_missing(state: str, comment: str | None) -> bool:
     return state in STATES_NEEDING_A_REASON and not (comment or "").strip()
 
 
+def unlikely_values(checkout_units: int, labelled_skus: int, skus_checked: int | None) -> tuple[str, ...]:
+    """Values allowed but unlikely, to be confirmed rather than refused: "many_bags" for more than
+    PLAUSIBLE_CHECKOUT_UNITS at checkout, "labels_over_checked" for more eco-labelled SKUs than SKUs
+    checked (a product line may carry two labels, so it can be right)."""
+    found = []
+    if checkout_units > PLAUSIBLE_CHECKOUT_UNITS:
+        found.append("many_bags")
+    if skus_checked is not None and labelled_skus > skus_checked:
+        found.append("labels_over_checked")
+    return tuple(found)
+
+
 def store_open_on(opened_on: date | None, closed_on: date | None, day: date) -> bool:
     """Tell whether a store is open on a local day (it closes at the end of its closing day)."""
     return (opened_on is None or opened_on <= day) and (closed_on is None or closed_on >= day)

@@ -121,9 +121,6 @@ def check_references(survey: SurveyIn, now: datetime) -> tuple[Store | None, dic
     for index, line in enumerate(survey.eco_labels):
         if line.label not in labels:
             errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
-    labelled = sum(line.sku_count for line in survey.eco_labels if line.label in labels)
-    if survey.skus_checked is not None and labelled > survey.skus_checked:
-        errors["skus_checked"] = _("Fewer SKUs checked than SKUs counted with a label.")
     return store, errors
 
 

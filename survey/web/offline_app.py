@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from survey.domain import vocabularies
 from survey.domain.schemas import MAX_COUNT, MAX_NOTES
 from survey.i18n import LANGUAGES
+from survey.labels import UNLIKELY_VALUE_MESSAGES
 from survey.web.auth import role_required
 
 bp = Blueprint("offline_app", __name__)
@@ -60,7 +61,11 @@ def shell_urls() -> list[str]:
 def shell():
     """Serve the inspector's app shell."""
     return render_template(
-        "offline_app.html", version=current_app.config["ASSET_VERSION"], max_count=MAX_COUNT, max_notes=MAX_NOTES
+        "offline_app.html",
+        version=current_app.config["ASSET_VERSION"],
+        max_count=MAX_COUNT,
+        max_notes=MAX_NOTES,
+        unlikely=UNLIKELY_VALUE_MESSAGES,
     )
 
 

@@ -14,14 +14,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from models import Store, db
 from survey.domain import figures, policy, sync, vocabularies
 from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
-from survey.labels import ZONE_NAMES
+from survey.labels import UNLIKELY_VALUE_MESSAGES, ZONE_NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm, number_range
 
@@ -64,6 +73,10 @@ class SurveyFormBase(TranslatedForm):
     )
     skus_checked = count_field(_l("SKUs checked for eco-labels"), default=None)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=MAX_NOTES)])
+    # Shown only once the form has asked about unlikely values (policy.unlikely_values); the tick
+    # confirms the values it was shown with (unlikely_asked), not any that a later change brings.
+    confirm_unlikely = BooleanField(_l("Yes, I have checked: these counts are right."))
+    unlikely_asked = HiddenField()
     submit = SubmitField(_l("Save survey"))
 
 
@@ -136,11 +149,30 @@ def new_survey():
     return render_form("survey_form.html", form, by_zone, labels, general_errors)
 
 
+def unlikely_in(payload: dict) -> tuple[str, ...]:
+    """The unlikely values of a payload, as the phone finds them before asking."""
+    checkout = sum(line["count"] for line in payload["packaging"] if line["zone"] == "checkout")
+    labelled = sum(line["sku_count"] for line in payload["eco_labels"])
+    return policy.unlikely_values(checkout, labelled, payload["skus_checked"])
+
+
 def submit(form: SurveyFormBase, by_zone, labels, source: str, sender) -> tuple[str, list[str]]:
-    """Store the filled form as a survey; put the server's objections next to their fields."""
+    """Store the filled form as a survey; put the server's objections next to their fields.
+
+    Unlikely values are asked about first: the status is "unconfirmed" and form.unlikely lists
+    them until the sender ticks confirm_unlikely; nothing is stored meanwhile.
+    """
     if not is_uuid(form.survey_id.data):
         form.survey_id.data = str(uuid.uuid4())
-    result = sync.store_survey(payload_from(form, by_zone, labels), source, sender)
+    payload = payload_from(form, by_zone, labels)
+    found = unlikely_in(payload)
+    confirmed = form.confirm_unlikely.data and set(found) <= set((form.unlikely_asked.data or "").split())
+    if found and not confirmed:
+        form.unlikely = [UNLIKELY_VALUE_MESSAGES[key] for key in found]
+        form.unlikely_asked.data = " ".join(found)
+        form.confirm_unlikely.data = False
+        return "unconfirmed", []
+    result = sync.store_survey(payload, source, sender)
     general_errors = attach_errors(form, result.get("errors", {}))
     if result["status"] == "conflict":
         # A correction is a new survey: the next save gets its own id.
@@ -153,6 +185,7 @@ def render_form(template: str, form: SurveyFormBase, by_zone, labels, general_er
     return render_template(
         template,
         form=form,
+        unlikely=getattr(form, "unlikely", []),
         by_zone=by_zone,
         labels=labels,
         zone_names=ZONE_NAMES,

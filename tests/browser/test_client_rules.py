@@ -38,7 +38,8 @@ CASES = {
             {"zone": "checkout", "category": "NATURAL", "count": 1},
         ]
     },
-    "fewer skus checked": {"skus_checked": 1},
+    "fewer skus checked than labelled (a warning, not an error)": {"skus_checked": 1},
+    "skus checked negative": {"skus_checked": -1},
     "unknown label": {"eco_labels": [{"label": "NOPE", "product_group": "", "sku_count": 1}]},
     "far future": {"visited_at": "2099-01-01T09:00:00+07:00"},
     "long notes": {"notes": "x" * 2001},
@@ -99,6 +100,42 @@ def test_phone_and_server_judge_compliance_alike(app_page):
         assert verdict == policy.is_compliant(zones, rule), case
 
 
+def test_phone_and_server_question_the_same_unlikely_values(app_page):
+    rng = random.Random(889)
+    cases = []
+    for _ in range(40):
+        checkout = rng.choice([0, 150, 200, 201, 900])
+        labelled = [rng.randint(0, 4) for _ in range(rng.randint(0, 3))]
+        cases.append(
+            {
+                "packaging": [
+                    {"zone": "checkout", "category": "PAPER", "count": checkout // 2},
+                    {"zone": "checkout", "category": "PE_BAG", "count": checkout - checkout // 2},
+                    {"zone": "store_packed", "category": "PAPER", "count": rng.randint(0, 500)},
+                ],
+                "eco_labels": [{"label": "VN_ECOLABEL", "product_group": "", "sku_count": n} for n in labelled],
+                "skus_checked": rng.choice([None, 0, 2, 5]),
+            }
+        )
+    client = app_page.evaluate(
+        """async (cases) => {
+            const rules = await import('/static/js/rules.js');
+            const vocab = await (await fetch('/app/vocabularies.json')).json();
+            return cases.map((c) => rules.softWarnings(c, vocab));
+        }""",
+        cases,
+    )
+    phone_keys = {"many_bags": "warn_many_bags", "labels_over_checked": "warn_labels_over_checked"}
+    seen = set()
+    for case, warnings in zip(cases, client, strict=True):
+        checkout = sum(line["count"] for line in case["packaging"] if line["zone"] == "checkout")
+        labelled = sum(line["sku_count"] for line in case["eco_labels"])
+        expected = [phone_keys[key] for key in policy.unlikely_values(checkout, labelled, case["skus_checked"])]
+        assert warnings == expected, case
+        seen.update(expected)
+    assert seen == set(phone_keys.values())  # both warnings were exercised
+
+
 def test_half_filled_form_survives_a_reload(app_page):
     fill_survey(app_page, "S-002", 3, pe_bags=1)
     app_page.fill("#f-skus", "40")
@@ -154,3 +191,22 @@ def test_store_search_offline_by_name_code_and_unit(browser, live_server):
         assert sorted(codes) == expected, query
     assert "24" in page.text_content("#stores-refreshed") or page.text_content("#stores-refreshed").strip()
     context.close()
+
+
+def test_enter_in_a_count_goes_to_the_next_count_and_never_saves(app_page):
+    fill_survey(app_page, "S-002", 1)
+    fields = app_page.eval_on_selector_all("#form-fields input[data-key]", "(inputs) => inputs.map((i) => i.id)")
+    app_page.focus(f"#{fields[0]}")
+    for expected in [*fields[1:], "f-skus", "f-notes"]:
+        app_page.keyboard.press("Enter")
+        assert app_page.evaluate("document.activeElement.id") == expected
+    assert app_page.is_visible("#view-form")  # still on the form: nothing was saved
+    assert app_page.evaluate("document.querySelector('#outbox-count').textContent") == "0"
+
+
+def test_skus_checked_takes_digits_only(app_page):
+    fill_survey(app_page, "S-002", 3)
+    app_page.fill("#f-skus", "12e3")
+    app_page.click("#save-survey")
+    assert app_page.get_attribute("#f-skus", "aria-invalid") == "true"
+    assert app_page.is_visible("#view-form")

@@ -247,6 +247,9 @@ class Survey(db.Model):
     eco_labels: Mapped[list[EcoLabelLine]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="EcoLabelLine.id"
     )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="Photo.position"
+    )
 
     __table_args__ = (
         CheckConstraint("source IN ('inspection', 'self_report')", name="source"),
@@ -289,6 +292,26 @@ class EcoLabelLine(db.Model):
     label: Mapped[EcoLabelType] = relationship()
 
     __table_args__ = (CheckConstraint("sku_count >= 0", name="sku_count_not_negative"),)
+
+
+class Photo(db.Model):
+    """A photo a survey lists. The row comes with the survey; the picture arrives on its own
+    (PUT /api/v1/photos/<id>) and is kept, re-encoded, in the photo storage (survey/domain/photos.py)."""
+
+    __tablename__ = "photo"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # made by the phone
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    caption: Mapped[str] = mapped_column(String(120), default="")
+    received_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # SHA-256 of the bytes as sent: the same bytes again are a harmless repeat, others a conflict.
+    upload_hash: Mapped[str | None] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    stored_bytes: Mapped[int | None] = mapped_column(Integer)  # the kept picture and its thumbnail
+
+    survey: Mapped[Survey] = relationship(back_populates="photos")
 
 
 class StoreLink(db.Model):

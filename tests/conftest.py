@@ -148,6 +148,11 @@ class JsonClient:
         headers.update(kwargs.pop("headers", {}))
         return self.client.post(url, json=json, headers=headers, **kwargs)
 
+    def put(self, url, data: bytes, content_type: str = "image/jpeg", **kwargs):
+        headers = {"X-CSRFToken": self.token} if self.token else {}
+        headers.update(kwargs.pop("headers", {}))
+        return self.client.put(url, data=data, content_type=content_type, headers=headers, **kwargs)
+
 
 @pytest.fixture
 def api(client, auth):

@@ -25,6 +25,13 @@ STATUSES = ("compliant", "not_compliant", "unsurveyed")
 UNIT_LEVELS = ("province", "district", "commune")
 # About 30 checkouts rarely hand out more bags than this: more asks "are you sure?", never refuses.
 PLAUSIBLE_CHECKOUT_UNITS = 200
+# A visit's location is flagged for the reviewer when it lies farther than this from the store's
+# registered place, or when the phone's accuracy is worse than this.
+FAR_VISIT_M = 500
+POOR_ACCURACY_M = 200
+# A visit this accurate may give a store without coordinates its place, once an admin confirms.
+STORE_PLACE_ACCURACY_M = 50
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
 # Districts carried the plan's first phase and were abolished on 01/07/2025: years up to
 # 2025 are read by the old districts, later years by the communes in force.
 LAST_DISTRICT_YEAR = 2025
@@ -217,6 +224,24 @@ def unlikely_values(checkout_units: int, labelled_skus: int, skus_checked: int |
     if skus_checked is not None and labelled_skus > skus_checked:
         found.append("labels_over_checked")
     return tuple(found)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
+    """Metres between two points on the globe (haversine), rounded to whole metres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return round(2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a))))
+
+
+def location_flags(distance: int | None, accuracy_m: float | None) -> tuple[str, ...]:
+    """What a reviewer should look at in a visit's location: "far" from the store, "imprecise" fix."""
+    flags = []
+    if distance is not None and distance > FAR_VISIT_M:
+        flags.append("far")
+    if accuracy_m is not None and accuracy_m > POOR_ACCURACY_M:
+        flags.append("imprecise")
+    return tuple(flags)
 
 
 def store_open_on(opened_on: date | None, closed_on: date | None, day: date) -> bool:

@@ -47,7 +47,25 @@ def survey_as_dict(survey: Survey) -> dict:
         "reviewed_at": utc_iso(survey.reviewed_at) if survey.reviewed_at else None,
         "supersedes": str(survey.supersedes_id) if survey.supersedes_id else None,
         "superseded_by": str(survey.superseded_by_id) if survey.superseded_by_id else None,
+        "photos": [
+            {"id": str(photo.id), "caption": photo.caption, "received": photo.received_at is not None}
+            for photo in survey.photos
+        ],
+        "distance_m": distance_from_store(survey),
     }
+
+
+def distance_from_store(survey: Survey) -> int | None:
+    """Metres between where the visit was recorded and the store's registered place, if both are known."""
+    store = survey.store
+    if None in (survey.lat, survey.lon, store.lat, store.lon):
+        return None
+    return policy.distance_m(survey.lat, survey.lon, store.lat, store.lon)
+
+
+def location_flags(survey: Survey) -> tuple[str, ...]:
+    """What the reviewer should check about where the visit was recorded (policy.location_flags)."""
+    return policy.location_flags(distance_from_store(survey), survey.accuracy_m)
 
 
 class ReasonRequired(ValueError):

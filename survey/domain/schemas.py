@@ -18,6 +18,8 @@ from survey.domain import policy
 MAX_COUNT = 100_000
 MAX_BATCH = 200
 MAX_NOTES = 2000
+MAX_PHOTOS = 10  # per survey from the phone; a store manager's self-report takes fewer (photos.SELF_REPORT_PHOTOS)
+MAX_CAPTION = 120
 FORM_VERSIONS = (1,)  # every form version the server ever issued stays accepted
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -69,6 +71,26 @@ class Location(Payload):
     accuracy_m: Annotated[float | None, Field(strict=True, ge=0, le=100_000)] = None
 
 
+class PhotoRef(Payload):
+    """A photo the survey lists; its bytes follow on their own (PUT /api/v1/photos/<id>)."""
+
+    id: Annotated[str, Field(strict=True, json_schema_extra={"format": "uuid"})]
+    caption: Annotated[str, Field(strict=True, max_length=MAX_CAPTION)] = ""
+
+    @field_validator("id")
+    @classmethod
+    def id_is_uuid(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValueError("not a UUID") from None
+
+    @field_validator("caption")
+    @classmethod
+    def no_control_characters(cls, value: str) -> str:
+        return refuse_control_characters(value)
+
+
 class SurveyIn(Payload):
     """One store visit as the phone sends it."""
 
@@ -81,6 +103,7 @@ class SurveyIn(Payload):
     skus_checked: Count | None = None
     notes: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
     location: Location | None = None
+    photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = []
     # The id of an earlier survey of the same store, by the same sender, that this one corrects.
     supersedes: Annotated[str | None, Field(strict=True, json_schema_extra={"format": "uuid"})] = None
 

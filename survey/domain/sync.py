@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, Survey, User, db
+from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Photo, Store, Survey, User, db
 from survey.domain import audit, policy
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
 
@@ -82,8 +82,11 @@ def field_errors(error: ValidationError) -> dict[str, str]:
 def canonical_hash(survey: SurveyIn) -> str:
     """Hash the survey's meaning: the same visit gives the same hash however it is spelled."""
     data = survey.model_dump()
+    # Fields added later stay out when unused, so that stored hashes keep matching.
     if data["supersedes"] is None:
-        del data["supersedes"]  # fields added later stay out when unused: stored hashes keep matching
+        del data["supersedes"]
+    if not data["photos"]:
+        del data["photos"]
     data["visited_at"] = survey.visited_moment.astimezone(UTC).isoformat()
     data["packaging"] = sorted(data["packaging"], key=lambda line: (line["zone"], line["category"]))
     data["eco_labels"] = sorted(
@@ -121,7 +124,23 @@ def check_references(survey: SurveyIn, now: datetime) -> tuple[Store | None, dic
     for index, line in enumerate(survey.eco_labels):
         if line.label not in labels:
             errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
+    errors.update(photo_errors(survey))
     return store, errors
+
+
+def photo_errors(survey: SurveyIn) -> dict[str, str]:
+    """A photo id belongs to one survey: listed twice, or already listed by a stored survey, is refused."""
+    errors = {}
+    ids = [uuid.UUID(photo.id) for photo in survey.photos]
+    taken = set(db.session.scalars(select(Photo.id).where(Photo.id.in_(ids)))) if ids else set()
+    seen: set[uuid.UUID] = set()
+    for index, photo_id in enumerate(ids):
+        if photo_id in seen:
+            errors[f"photos.{index}.id"] = _("This photo is listed twice.")
+        elif photo_id in taken:
+            errors[f"photos.{index}.id"] = _("This photo belongs to another survey: give it a new id.")
+        seen.add(photo_id)
+    return errors
 
 
 def build_survey(survey: SurveyIn, store: Store, source: str, sender: User | None, content_hash: str) -> Survey:
@@ -148,6 +167,10 @@ def build_survey(survey: SurveyIn, store: Store, source: str, sender: User | Non
     row.eco_labels = [
         EcoLabelLine(label_code=e.label, product_group=e.product_group, sku_count=e.sku_count)
         for e in survey.eco_labels
+    ]
+    row.photos = [
+        Photo(id=uuid.UUID(photo.id), position=index, caption=photo.caption)
+        for index, photo in enumerate(survey.photos)
     ]
     return row
 
@@ -199,6 +222,8 @@ def store_survey(raw: object, source: str, sender: User | None, now: datetime | 
             return repeat
         if earlier is not None:
             return already_corrected(survey.id)
+        if taken := photo_errors(survey):
+            return {"id": survey.id, "status": "invalid", "errors": taken}
         raise
     return {"id": survey.id, "status": "created"}
 

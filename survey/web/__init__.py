@@ -6,7 +6,7 @@ written here (see docs/architecture.md).
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from survey.web import (
     api,
@@ -17,6 +17,7 @@ from survey.web import (
     indicator_pages,
     links,
     offline_app,
+    photos_api,
     review_pages,
     rules,
     self_report,
@@ -29,6 +30,7 @@ from survey.web import (
 BLUEPRINTS = (
     auth,
     api,
+    photos_api,
     stores,
     users,
     survey_form,
@@ -44,9 +46,23 @@ BLUEPRINTS = (
 )
 
 
+# Endpoints that take photos accept larger bodies than the app's default (set for JSON).
+UPLOAD_LIMITS = {
+    "photos_api.put_photo": photos_api.UPLOAD_LIMIT,
+    "self_report.report": self_report.UPLOAD_LIMIT,
+}
+
+
+def allow_photo_uploads() -> None:
+    """Raise the body limit for the endpoints that take photos, before anything reads the body."""
+    if (limit := UPLOAD_LIMITS.get(request.endpoint or "")) is not None:
+        request.max_content_length = limit
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers, the request hooks and every blueprint."""
     errors.init_app(app)
+    app.before_request(allow_photo_uploads)  # first: the CSRF check reads a form's body
     auth.init_app(app)
     offline_app.init_app(app)
     for module in BLUEPRINTS:

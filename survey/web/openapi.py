@@ -21,7 +21,9 @@ def error_responses(*statuses: int) -> dict:
             401: "Not logged in",
             403: "Wrong role",
             404: "Not found",
+            409: "Conflict: the id already holds something else",
             413: "Too large",
+            415: "Not an image (code not_an_image)",
             429: "Too many requests",
         }.items()
         if status in statuses
@@ -41,6 +43,8 @@ def ok(name: str | None, description: str = "OK") -> dict:
 
 CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
 SURVEY_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+PHOTO_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+PICTURE = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}
 PLAIN_OBJECT = {"application/json": {"schema": {"type": "object"}}}
 LEVEL = {
     "name": "level",
@@ -86,7 +90,46 @@ def document() -> dict:
                 "parameters": [CSRF_HEADER],
                 "requestBody": {"required": True, **json_body("SyncBatch")},
                 "responses": {"200": ok("SyncAnswer"), **error_responses(400, 401, 403, 413, 429)},
-            }
+            },
+            "get": {
+                "summary": "Surveys newest first with their review (an inspector's own; ?mine=1 for staff), paged",
+                "parameters": [
+                    {"name": name, "in": "query", "required": False, "schema": schema}
+                    for name, schema in (
+                        ("mine", {"type": "string", "enum": ["1", "true"]}),
+                        ("since", {"type": "string", "format": "date-time"}),
+                        ("cursor", {"type": "string"}),
+                        ("limit", {"type": "integer", "minimum": 1}),
+                    )
+                ],
+                "responses": {"200": {"description": "OK", "content": PLAIN_OBJECT}, **error_responses(400, 401)},
+            },
+        },
+        "/api/v1/photos/{id}": {
+            "put": {
+                "summary": "The picture of a photo one of the sender's surveys lists (at most 5 MB); once per id",
+                "parameters": [PHOTO_ID, CSRF_HEADER],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        kind: {"schema": {"type": "string", "format": "binary"}}
+                        for kind in ("image/jpeg", "image/png", "image/webp")
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Stored", "content": PLAIN_OBJECT},
+                    "200": {"description": "The same picture again: nothing changed", "content": PLAIN_OBJECT},
+                    **error_responses(400, 401, 403, 404, 409, 413, 415),
+                },
+            },
+            "get": {
+                "summary": "The kept JPEG (at most 1600 px, no metadata), or its thumbnail with ?size=thumb",
+                "parameters": [
+                    PHOTO_ID,
+                    {"name": "size", "in": "query", "required": False, "schema": {"type": "string", "enum": ["thumb"]}},
+                ],
+                "responses": {"200": {"description": "OK", "content": PICTURE}, **error_responses(401, 403, 404)},
+            },
         },
         "/api/v1/surveys/{id}": {
             "get": {

@@ -28,13 +28,15 @@ from wtforms import SelectChoice, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from models import Store, Survey, db
-from survey.domain import sync, vocabularies
+from survey.domain import photos, sync, vocabularies
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
 from survey.web.errors import handle_http_error
 from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
 
 bp = Blueprint("self_report", __name__)
+# The form may carry a few photos: each within photos.MAX_BYTES, with room for the other fields.
+UPLOAD_LIMIT = photos.SELF_REPORT_PHOTOS * photos.MAX_BYTES + 1024 * 1024
 
 LINK_KEY_PREFIX = "link:"
 MAX_REPORTER_NAME = 120  # Survey.reporter_name

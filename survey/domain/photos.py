@@ -1,0 +1,240 @@
+"""Photos of a visit: checked, cleaned and kept (docs/photos.md).
+
+A survey lists its photos by id; each picture arrives on its own, after its survey, so a
+phone with a weak signal sends the counts first and a retry never stores a photo twice.
+Every picture is decoded by Pillow within limits, turned upright, stripped of all metadata
+(EXIF, GPS, ICC) and re-encoded as a JPEG of at most MAX_SIDE px with a thumbnail, so
+nothing the camera wrote reaches a reviewer's browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from models import Photo, Survey, User, db, utcnow
+from survey.domain import audit
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 1600
+THUMB_SIDE = 320
+JPEG_QUALITY = 82
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+SELF_REPORT_PHOTOS = 3
+
+
+class PhotoRefused(ValueError):
+    """The bytes are not a picture we keep; `code` is the API's error code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    full: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def clean(raw: bytes) -> CleanPhoto:
+    """Decode a JPEG, PNG or WebP within the limits; return it upright, re-encoded, without metadata.
+
+    Raises PhotoRefused("too_large") over MAX_BYTES or MAX_PIXELS (decompression bombs included),
+    PhotoRefused("not_an_image") for anything Pillow cannot fully decode as one of FORMATS.
+    """
+    if len(raw) > MAX_BYTES:
+        raise PhotoRefused("too_large", f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, past its own pixel limit; both are a refusal here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw), formats=list(FORMATS)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
+                image.load()  # decodes every byte: a truncated or corrupt file fails here
+                upright = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        if isinstance(error, PhotoRefused):
+            raise
+        raise PhotoRefused("not_an_image", "The body is not a JPEG, PNG or WebP picture.") from None
+    picture = flatten(upright)
+    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    thumb = picture.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return CleanPhoto(jpeg(picture), jpeg(thumb), picture.width, picture.height)
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """RGB with any transparency laid on white, as a JPEG holds it."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return image.convert("RGB")
+
+
+def jpeg(image: Image.Image) -> bytes:
+    """Encode as a plain JPEG: no EXIF, no ICC profile, no comment."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+# --- storage --------------------------------------------------------------------------------
+
+
+class PhotoStorage(Protocol):
+    """Where the kept pictures live; a deployment may set PHOTO_STORAGE to any object like this."""
+
+    def put(self, name: str, data: bytes) -> None: ...
+
+    def get(self, name: str) -> bytes | None: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class FolderStorage:
+    """Files in one folder (instance/photos by default), written whole or not at all."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def put(self, name: str, data: bytes) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        partial = self.root / f".{name}.{uuid.uuid4().hex}.part"
+        partial.write_bytes(data)
+        os.replace(partial, self.root / name)  # a reader never sees half a file
+
+    def get(self, name: str) -> bytes | None:
+        path = self.root / name
+        return path.read_bytes() if path.is_file() else None
+
+    def delete(self, name: str) -> None:
+        (self.root / name).unlink(missing_ok=True)
+
+
+def storage() -> PhotoStorage:
+    configured = current_app.config.get("PHOTO_STORAGE")
+    return configured if configured is not None else FolderStorage(Path(current_app.instance_path) / "photos")
+
+
+def file_name(photo_id: uuid.UUID, thumb: bool = False) -> str:
+    return f"{photo_id}{'-thumb' if thumb else ''}.jpg"
+
+
+# --- receiving ------------------------------------------------------------------------------
+
+
+def find(photo_id: str) -> Photo | None:
+    try:
+        key = uuid.UUID(photo_id)
+    except ValueError:
+        return None
+    return db.session.get(Photo, key)
+
+
+def listed_for(photo_id: str, sender: User) -> Photo | None:
+    """The photo if one of the sender's own surveys lists it."""
+    photo = find(photo_id)
+    return photo if photo is not None and photo.survey.submitted_by_id == sender.id else None
+
+
+def receive(photo: Photo, raw: bytes) -> str:
+    """Keep a photo's picture: "created", "duplicate" for the same bytes again, "conflict" for others.
+
+    Raises PhotoRefused, keeping nothing, when the bytes are not a picture within the limits.
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    if photo.received_at is not None:
+        return "duplicate" if photo.upload_hash == digest else "conflict"
+    keep(photo, clean(raw), digest)
+    db.session.commit()
+    return "created"
+
+
+def keep(photo: Photo, picture: CleanPhoto, digest: str) -> None:
+    """Write the cleaned picture and its thumbnail, then mark the photo received (committed by the caller)."""
+    store = storage()
+    store.put(file_name(photo.id), picture.full)
+    store.put(file_name(photo.id, thumb=True), picture.thumb)
+    photo.received_at = utcnow()
+    photo.upload_hash = digest
+    photo.width, photo.height = picture.width, picture.height
+    photo.stored_bytes = len(picture.full) + len(picture.thumb)
+
+
+def picture(photo: Photo, thumb: bool = False) -> bytes | None:
+    """The kept JPEG, or None when it has not arrived (or was purged)."""
+    if photo.received_at is None:
+        return None
+    return storage().get(file_name(photo.id, thumb))
+
+
+def may_see(photo: Photo, user: User) -> bool:
+    """Reviewers and admins see every photo; an inspector only those of their own surveys."""
+    return user.role in ("reviewer", "admin") or photo.survey.submitted_by_id == user.id
+
+
+# --- housekeeping ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoReport:
+    received: int
+    waiting: int
+    stored_bytes: int
+
+
+def report() -> PhotoReport:
+    """How many photos are kept and how much room they take; how many are listed but not yet sent."""
+    received, stored = db.session.execute(
+        select(func.count(Photo.id), func.coalesce(func.sum(Photo.stored_bytes), 0)).where(
+            Photo.received_at.is_not(None)
+        )
+    ).one()
+    waiting = db.session.scalar(select(func.count(Photo.id)).where(Photo.received_at.is_(None)))
+    return PhotoReport(received, waiting or 0, int(stored))
+
+
+def purgeable(older_than_days: int) -> list[Photo]:
+    """Kept photos of surveys rejected more than the given number of days ago."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    query = (
+        select(Photo)
+        .join(Survey, Photo.survey_id == Survey.id)
+        .where(Photo.received_at.is_not(None), Survey.review_state == "rejected", Survey.reviewed_at < cutoff)
+        .order_by(Survey.reviewed_at, Photo.survey_id, Photo.position)
+    )
+    return list(db.session.scalars(query))
+
+
+def purge(photos: list[Photo], actor: User | None = None) -> int:
+    """Delete the pictures and their rows; the audit log keeps what was deleted. Returns bytes freed."""
+    store = storage()
+    freed = 0
+    for photo in photos:
+        store.delete(file_name(photo.id))
+        store.delete(file_name(photo.id, thumb=True))
+        freed += photo.stored_bytes or 0
+        audit.record(actor, "photo_purge", audit.survey_target(photo.survey), str(photo.id), "")
+        db.session.delete(photo)
+    db.session.commit()
+    return freed

@@ -6,6 +6,8 @@ import * as form from './form.js';
 import * as mine from './mine.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
+import * as place from './location.js';
+import { photoView } from './photo-view.js';
 import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
 import { localToday, softWarnings } from './rules.js';
 
@@ -15,6 +17,9 @@ const messages = JSON.parse($('#messages').textContent);
 const t = (key) => messages[key] ?? key;
 const state = { vocab: null, draft: null, saving: false, registration: null };
 const saver = form.draftSaver(() => state.draft);
+const photoBox = photoView({
+  owner, t, getDraft: () => state.draft, changed: (now = true) => (now ? saver.now() : saver.later()),
+});
 
 function show(view) {
   for (const section of document.querySelectorAll('[data-view]')) section.hidden = section.dataset.view !== view;
@@ -94,6 +99,8 @@ async function openDraft(draft) {
   form.renderForm($('#survey-form'), draft, state.vocab, t);
   form.showErrors($('#survey-form'), {}, t);
   await saver.now();
+  await photoBox.render();
+  place.startFix();
   show('form');
 }
 
@@ -122,6 +129,8 @@ async function onSave(event) {
     if (Object.keys(errors).length) return;
     const warnings = softWarnings(payload, state.vocab).map(t);
     if (warnings.length && !window.confirm([...warnings, t('confirm_unlikely')].join('\n'))) return;
+    const fix = await place.fixForSave();
+    if (fix) payload.location = fix;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
     await outbox.saveSurvey(owner, payload, draft.storeName);
@@ -239,8 +248,11 @@ function requestFlush() {
 }
 
 function onFlushEvent(event) {
-  if (event.type === 'done' && event.queued) {
-    status(`${t('sent')}: ${event.sent}. ${event.setAside ? `${t('set_aside')}: ${event.setAside}.` : ''}`, 'info');
+  if (event.type === 'done' && (event.queued || event.photos)) {
+    const parts = [`${t('sent')}: ${event.sent}.`];
+    if (event.setAside) parts.push(`${t('set_aside')}: ${event.setAside}.`);
+    if (event.photos) parts.push(`${t('photos_sent')}: ${event.photos}.`);
+    status(parts.join(' '), 'info');
   } else if (event.type === 'failed') {
     // Not an error for the inspector: the surveys are safe on the phone and will go later.
     status(`${t('send_failed')} ${Math.round(event.delay / 1000)} s.`, 'info');
@@ -337,6 +349,9 @@ async function start() {
     if (event.key === 'Enter' && form.focusNextCount($('#survey-form'), event.target)) event.preventDefault();
   });
   $('#survey-form').addEventListener('submit', onSave);
+  $('#photo-input').addEventListener('change', photoBox.onFile);
+  $('#photo-list').addEventListener('input', photoBox.onCaption);
+  $('#photo-list').addEventListener('click', photoBox.onClick);
   $('#discard-draft').addEventListener('click', onDiscardDraft);
   $('#store-search').addEventListener('input', renderStores);
   $('#store-list').addEventListener('click', (event) => {

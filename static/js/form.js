@@ -1,6 +1,7 @@
 // The survey form: steppers for one thumb, live eco shares and verdict, a draft saved
 // on every change so that a reload, a crash or an app update loses nothing.
-import { put, remove, setMeta } from './idb.js';
+import { done, put, setMeta, transaction } from './idb.js';
+import { eachOfSurvey } from './photos.js';
 import { ecoShare, failedZones, localIso, nowLocalInput, ruleForYear, validateSurvey, zoneTotals } from './rules.js';
 
 const SAVE_DELAY_MS = 300;
@@ -42,6 +43,8 @@ export function payloadOf(draft, vocab) {
     skus_checked: countOf(draft.skus_checked), notes: draft.notes,
   };
   if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
+  // Listed only when there are some: a survey without photos keeps the hash it always had.
+  if (draft.photos?.length) payload.photos = draft.photos.map(({ id, caption }) => ({ id, caption: caption.trim() }));
   return payload;
 }
 
@@ -223,9 +226,13 @@ export function draftSaver(getDraft) {
   };
 }
 
-export async function discardDraft(id) {
-  await remove('drafts', id);
-  await setMeta('currentDraft', null);
+// A deleted draft takes its photos with it, in the same transaction.
+export function discardDraft(id) {
+  return transaction(['drafts', 'meta', 'photos'], 'readwrite', async (s) => {
+    await done(s.drafts.delete(id));
+    await done(s.meta.put({ key: 'currentDraft', value: null }));
+    await eachOfSurvey(s.photos, id, (photo) => done(s.photos.delete(photo.id)));
+  });
 }
 
 export function check(draft, vocab, t) {

@@ -1,21 +1,34 @@
 // A small promise wrapper over IndexedDB. Each call is one transaction; no network
 // request is ever awaited inside one (a transaction closes when its task ends).
 const DB_NAME = 'baobi';
-const DB_VERSION = 1;
+const DB_VERSION = 2; // 2: photos
 let opening;
 
 export function openDb() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
+    // Each version adds to what the phone already has: an update never drops unsent work.
+    request.onupgradeneeded = (event) => {
       const db = request.result;
-      db.createObjectStore('stores', { keyPath: 'code' });
-      db.createObjectStore('meta', { keyPath: 'key' });
-      for (const name of ['drafts', 'outbox', 'sent']) {
-        db.createObjectStore(name, { keyPath: 'id' }).createIndex('owner', 'owner');
+      if (event.oldVersion < 1) {
+        db.createObjectStore('stores', { keyPath: 'code' });
+        db.createObjectStore('meta', { keyPath: 'key' });
+        for (const name of ['drafts', 'outbox', 'sent']) {
+          db.createObjectStore(name, { keyPath: 'id' }).createIndex('owner', 'owner');
+        }
+      }
+      if (event.oldVersion < 2) {
+        const photos = db.createObjectStore('photos', { keyPath: 'id' });
+        photos.createIndex('owner', 'owner');
+        photos.createIndex('survey', 'surveyId');
       }
     };
-    request.onsuccess = () => resolve(request.result);
+    request.onsuccess = () => {
+      const db = request.result;
+      // A newer version of the app in another tab needs the database: let it upgrade.
+      db.onversionchange = () => { db.close(); opening = null; };
+      resolve(db);
+    };
     request.onerror = () => reject(request.error);
     request.onblocked = () => reject(new Error('IndexedDB blocked by another tab'));
   });

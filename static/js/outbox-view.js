@@ -1,8 +1,10 @@
 // The outbox page: what waits to be sent, what was refused and why, what was sent,
 // how much the phone stores, and export and import of unsent surveys.
 import * as outbox from './outbox.js';
+import * as photos from './photos.js';
 
 const $ = (selector) => document.querySelector(selector);
+const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
 
 export function outboxView({ owner, t, when, status, requestFlush }) {
   let unsent = 0;
@@ -15,6 +17,8 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
 
   async function render() {
     const records = (await outbox.listOutbox(owner)).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+    const kept = await photos.ofOwner(owner);
+    const photosOf = (id) => kept.filter((photo) => photo.surveyId === id);
     unsent = records.length;
     $('#outbox-count').textContent = String(records.length);
     document.body.classList.toggle('has-unsent', records.length > 0);
@@ -28,6 +32,12 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       stateText.className = 'state';
       stateText.textContent = t(`state_${record.state}`);
       item.append(title, stateText);
+      const own = photosOf(record.id);
+      if (own.length) {
+        const size = Object.assign(document.createElement('p'), { className: 'small muted' });
+        size.textContent = `${t('photos')}: ${own.length} · ${kb(own.reduce((sum, photo) => sum + photo.size, 0))}`;
+        item.append(size);
+      }
       if (record.state !== 'queued') {
         const reason = document.createElement('p');
         reason.className = 'error reason';
@@ -44,6 +54,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       item.append(drop);
       return item;
     }));
+    renderWaitingPhotos(kept.filter((photo) => photo.state === 'upload' || photo.state === 'refused'));
     const sent = (await outbox.listSent(owner)).slice(0, 20);
     $('#sent-list').replaceChildren(...sent.map((entry) => {
       const item = document.createElement('li');
@@ -51,6 +62,21 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       return item;
     }));
     await renderStorage();
+  }
+
+  // Photos whose survey has arrived but which have not: named, sized, and why if refused.
+  async function renderWaitingPhotos(waiting) {
+    const sent = new Map((await outbox.listSent(owner)).map((entry) => [entry.id, entry]));
+    $('#photo-waiting').hidden = waiting.length === 0;
+    $('#photo-waiting-list').replaceChildren(...waiting.map((photo) => {
+      const entry = sent.get(photo.surveyId);
+      const item = document.createElement('li');
+      item.className = photo.state === 'refused' ? 'error' : '';
+      const store = entry ? entry.store_name || entry.store_code : photo.surveyId.slice(0, 8);
+      const what = photo.caption || t('photo');
+      item.textContent = `${store} · ${what} · ${kb(photo.size)}${photo.state === 'refused' ? ` · ${photo.reason}` : ''}`;
+      return item;
+    }));
   }
 
   async function renderStorage() {

@@ -2,6 +2,7 @@
 // `created` and `duplicate` move to the sent log; `invalid` and `conflict` are set
 // aside with their reason; a network error or a 5xx keeps the survey queued.
 import { byOwner, done, transaction } from './idb.js';
+import * as photos from './photos.js';
 
 const BATCH = 200; // the server's limit per request
 const MAX_DELAY_MS = 5 * 60 * 1000;
@@ -13,14 +14,21 @@ export function saveSurvey(owner, payload, storeName = '') {
   const record = {
     id: payload.id, owner, payload, storeName, state: 'queued', reason: null, savedAt: new Date().toISOString(),
   };
-  return transaction(['outbox', 'drafts', 'meta'], 'readwrite', async (s) => {
+  return transaction(['outbox', 'drafts', 'meta', 'photos'], 'readwrite', async (s) => {
     await done(s.outbox.put(record));
     await done(s.drafts.delete(payload.id));
+    // The photos the survey lists wait with it; any others taken and removed from the form go.
+    const listed = new Set((payload.photos || []).map((photo) => photo.id));
+    await photos.eachOfSurvey(s.photos, payload.id, (photo) => (listed.has(photo.id)
+      ? done(s.photos.put({ ...photo, caption: captionOf(payload, photo.id), state: 'waiting' }))
+      : done(s.photos.delete(photo.id))));
     const current = await done(s.meta.get('currentDraft'));
     if (current?.value === payload.id) await done(s.meta.delete('currentDraft'));
     return record;
   });
 }
+
+const captionOf = (payload, id) => payload.photos.find((photo) => photo.id === id).caption;
 
 export const listOutbox = (owner) => byOwner('outbox', owner);
 
@@ -29,7 +37,10 @@ export async function listSent(owner) {
   return sent.sort((a, b) => b.sentAt.localeCompare(a.sentAt));
 }
 
-export const discard = (id) => transaction(['outbox'], 'readwrite', (s) => done(s.outbox.delete(id)));
+export const discard = (id) => transaction(['outbox', 'photos'], 'readwrite', async (s) => {
+  await done(s.outbox.delete(id));
+  await photos.eachOfSurvey(s.photos, id, (photo) => done(s.photos.delete(photo.id)));
+});
 
 // Put a set-aside survey back in the queue (after the inspector has looked at it).
 export function requeue(id) {
@@ -73,7 +84,7 @@ async function sendBatch(records) {
 }
 
 function applyResults(records, results) {
-  return transaction(['outbox', 'sent'], 'readwrite', async (s) => {
+  return transaction(['outbox', 'sent', 'photos'], 'readwrite', async (s) => {
     const counts = { sent: 0, setAside: 0 };
     for (const [i, record] of records.entries()) {
       const result = results[i];
@@ -85,6 +96,8 @@ function applyResults(records, results) {
           id: record.id, owner: record.owner, store_code: record.payload.store_code,
           store_name: record.storeName || '', status: result.status, sentAt: new Date().toISOString(),
         }));
+        // The survey is stored: its photos may go now.
+        await photos.eachOfSurvey(s.photos, record.id, (photo) => done(s.photos.put({ ...photo, state: 'upload' })));
         counts.sent += 1;
       } else {
         await done(s.outbox.put({ ...record, state: result.status, reason: result.errors || {} }));
@@ -97,7 +110,7 @@ function applyResults(records, results) {
 
 async function flushNow(owner) {
   const queued = (await listOutbox(owner)).filter((r) => r.state === 'queued');
-  const totals = { sent: 0, setAside: 0, queued: queued.length };
+  const totals = { sent: 0, setAside: 0, queued: queued.length, photos: 0 };
   for (let start = 0; start < queued.length; start += BATCH) {
     const records = queued.slice(start, start + BATCH);
     const results = await sendBatch(records);
@@ -105,6 +118,9 @@ async function flushNow(owner) {
     totals.sent += counts.sent;
     totals.setAside += counts.setAside;
   }
+  // Then the photos, after every survey: counts first when the signal is weak.
+  let token = null;
+  totals.photos = await photos.upload(owner, async () => (token ??= await fetchCsrf()));
   return totals;
 }
 

@@ -23,7 +23,19 @@ from survey.web.auth import role_required
 
 bp = Blueprint("offline_app", __name__)
 
-SHELL_SCRIPTS = ("idb.js", "rules.js", "outbox.js", "outbox-view.js", "registry.js", "form.js", "mine.js", "app.js")
+SHELL_SCRIPTS = (
+    "idb.js",
+    "rules.js",
+    "photos.js",
+    "photo-view.js",
+    "location.js",
+    "outbox.js",
+    "outbox-view.js",
+    "registry.js",
+    "form.js",
+    "mine.js",
+    "app.js",
+)
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
 THEME_COLOUR = "#1b6b3a"
 

@@ -126,9 +126,11 @@ def open_app(page, base: str, username: str = "inspector") -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
-def new_phone(browser, base: str):
-    """A fresh 360×740 phone with the inspector's app open and its service worker in control."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
+def new_phone(browser, base: str, **options):
+    """A fresh 360×740 phone with the inspector's app open and its service worker in control.
+
+    Options go to the browser context (a geolocation and its permission, for instance)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, **options)
     page = context.new_page()
     open_app(page, base)
     return context, page

@@ -1,0 +1,26 @@
+// Where a visit was recorded: asked for when the form opens (a fix takes a while indoors),
+// used when it is saved. Optional: a refused permission or no fix saves without one.
+let fix = null;
+let pending = null;
+
+export function startFix() {
+  fix = null;
+  pending = null;
+  if (!navigator.geolocation) return;
+  pending = new Promise((resolve) => {
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) => {
+        fix = { lat: coords.latitude, lon: coords.longitude, accuracy_m: Math.round(coords.accuracy * 10) / 10 };
+        resolve(fix);
+      },
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 },
+    );
+  });
+}
+
+// The fix for a save: the one already found, else wait a little for the one on its way.
+export async function fixForSave(waitMs = 3000) {
+  if (fix || !pending) return fix;
+  return Promise.race([pending, new Promise((resolve) => { setTimeout(() => resolve(null), waitMs); })]);
+}

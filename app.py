@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -34,6 +35,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         LOGIN_RATE_LIMIT="30 per minute",
+        # Failed log-ins per account, whatever the address: a guesser behind many addresses is slowed too.
+        LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        # Set FLASK_SERVED_OVER_HTTPS=true behind HTTPS: cookies become Secure and HSTS is sent.
+        SERVED_OVER_HTTPS=False,
         SYNC_RATE_LIMIT="120 per minute",
         # A store manager sends a report a week or so; these leave room for mistakes, not floods.
         SELF_REPORT_LINK_LIMIT="10 per hour;30 per day",
@@ -44,6 +50,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.update(test_config)
+    if app.config["SERVED_OVER_HTTPS"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -138,12 +138,21 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of every session and remember cookie of this user; raising it ends them all
+    # (log-out, a new password, a new role, deactivation: see survey/domain/accounts.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("role IN ('inspector', 'reviewer', 'admin')", name="role"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses log-in to deactivated users
         return bool(self.active)
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie hold: the id and the session generation,
+        plus a random mark of this log-in (set by the log-in view) so no two log-ins share a cookie."""
+        mark = getattr(self, "login_mark", None)
+        return f"{self.id}:{self.session_generation or 0}" + (f":{mark}" if mark else "")
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

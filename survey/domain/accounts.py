@@ -7,9 +7,11 @@ refuses the other refuses too.
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ROLES, User, db
 from survey.domain import audit
@@ -59,11 +61,47 @@ def create_user(username: str, role: str, password: str, actor: User | None) -> 
 
 
 def update_user(user: User, role: str, active: bool, password: str | None, actor: User | None) -> None:
-    """Change a user's role, active flag and, when given, password; audited (not committed)."""
+    """Change a user's role, active flag and, when given, password; audited (not committed).
+
+    Any such change ends every session and remember cookie of the user: whoever holds an old
+    one logs in again, under the new role or password, or not at all.
+    """
     before = audit.user_summary(user)
     user.role, user.active = role, active
     if password:
         user.set_password(password)
     after = audit.user_summary(user) + (", password reset" if password else "")
     if after != before:
+        end_sessions(user)
         audit.record(actor, "user_update", audit.user_target(user), before, after)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember cookie of the user (they carry the old generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def session_user(session_id: str) -> User | None:
+    """The user a session or remember cookie names, if it is still of the user's current generation."""
+    parts = session_id.split(":")
+    if len(parts) not in (2, 3) or not parts[0].isdigit() or not parts[1].isdigit():
+        return None  # the old form of id, or a forged one: log in again
+    user = db.session.get(User, int(parts[0]))
+    if user is None or user.session_generation != int(parts[1]) or not user.active:
+        return None
+    return user
+
+
+# Checked when the name is unknown, so that an unknown name costs as much time as a known one.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this name and password, with the same work whether the name exists or not."""
+    user = find_user(username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user

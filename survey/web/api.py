@@ -26,7 +26,7 @@ ALL_ROLES = ("inspector", "reviewer", "admin")
 
 def sync_limit_key() -> str:
     """Limit sync per inspector, not per address: a team may share one phone network."""
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or ""
+    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr or ""
 
 
 @bp.get("/healthz")

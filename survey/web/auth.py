@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from models import User, db
+from survey.domain import accounts
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
 from survey.web.errors import json_error, wants_json
@@ -73,14 +74,24 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
+    key_func=lambda: "login-account:" + request.form.get("username", "").strip().lower()[:80],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,  # only failed attempts count
+)
 def login():
     """Show the log-in form and log the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        user = accounts.authenticate(form.username.data.strip(), form.password.data)
+        if user is None:
             flash(_("Wrong username or password."), "error")
         else:
+            # A CSRF token from before the log-in is not valid after it (g holds this request's copy).
+            session.pop("csrf_token", None)
+            g.pop("csrf_token", None)
+            user.login_mark = secrets.token_urlsafe(8)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
     return render_template("login.html", form=form)
@@ -89,7 +100,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out; the form carries a CSRF token so no other site can do it."""
+    """Log out everywhere: every session and remember cookie of this user ends (a copy too).
+
+    The form carries a CSRF token so no other site can do it."""
+    accounts.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -107,7 +122,7 @@ def set_language(code: str):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return accounts.session_user(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -140,10 +155,24 @@ SECURITY_HEADERS = {
 
 
 def add_security_headers(response):
-    """Add the headers that keep pages from being framed, sniffed or fed foreign scripts."""
+    """Add the headers that keep pages from being framed, sniffed, fed foreign scripts or kept in caches."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("SERVED_OVER_HTTPS"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if is_private(request.path):
+        # What a user sees once logged in stays out of shared and browser caches.
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# Public paths: the app's static files, the log-in page, the health check, the API description.
+PUBLIC_PREFIXES = ("/static/", "/icons/", "/login", "/healthz", "/api/v1/openapi.json", "/manifest.webmanifest")
+
+
+def is_private(path: str) -> bool:
+    """Pages and answers that may carry a user's data; the service worker script is kept fresh too."""
+    return not path.startswith(PUBLIC_PREFIXES)
 
 
 def init_app(app: Flask) -> None:

@@ -46,7 +46,4 @@ def get_photo(photo_id: str):
     data = photos.picture(photo, thumb=request.args.get("size") == "thumb")
     if data is None:
         return json_error(404, "not_received", "This photo has not arrived yet.")
-    response = Response(data, mimetype="image/jpeg")
-    # Private: a shared cache must never hand one user's photo to another.
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return Response(data, mimetype="image/jpeg")  # no-store, as every private answer (auth.add_security_headers)

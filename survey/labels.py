@@ -75,8 +75,15 @@ AUDIT_ACTIONS = {
     "store_create": _l("Store created"),
     "store_update": _l("Store edited"),
     "store_close": _l("Store closed"),
+    "store_place": _l("Store placed from a visit"),
     "store_import": _l("Stores imported"),
     "unit_import": _l("Units imported"),
     "user_create": _l("User created"),
     "user_update": _l("User changed"),
+    "photo_purge": _l("Photo deleted to free storage"),
+}
+# What a reviewer should check about where a visit was recorded (policy.location_flags).
+LOCATION_FLAG_NAMES = {
+    "far": _l("Far from the store"),
+    "imprecise": _l("Imprecise location"),
 }

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from models import Store, User, db
-from survey.domain import audit
+from sqlalchemy import or_, update
+
+from models import Store, Survey, User, db
+from survey.domain import audit, policy
 
 FIELDS = (
     "name",
@@ -65,3 +67,54 @@ def apply(store: Store, values: dict) -> None:
     for name in FIELDS:
         if name in values:
             setattr(store, name, values[name])
+
+
+# --- a store's place from an inspector's visit ----------------------------------------------
+
+
+class PlaceRefused(ValueError):
+    """The visit may not give the store its place; `reason` says why ("has_place", "not_accurate")."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def place_refusal(survey: Survey) -> str | None:
+    """Why this visit may not give its store a place, or None when an admin may confirm it.
+
+    Only a store without coordinates takes them, only from an inspection whose location was
+    recorded within policy.STORE_PLACE_ACCURACY_M.
+    """
+    store = survey.store
+    if store.lat is not None and store.lon is not None:
+        return "has_place"
+    accurate = survey.accuracy_m is not None and survey.accuracy_m <= policy.STORE_PLACE_ACCURACY_M
+    if survey.source != "inspection" or survey.lat is None or survey.lon is None or not accurate:
+        return "not_accurate"
+    return None
+
+
+def place_store_from_visit(survey: Survey, actor: User | None) -> Store:
+    """Give the survey's store the visit's location, audited (committed).
+
+    Raises PlaceRefused, changing nothing, when place_refusal objects; the update itself only
+    touches a store still without coordinates, so two admins confirming at once set it once.
+    """
+    if (reason := place_refusal(survey)) is not None:
+        raise PlaceRefused(reason)
+    store = survey.store
+    changed = db.session.execute(
+        update(Store)
+        .where(Store.id == store.id, or_(Store.lat.is_(None), Store.lon.is_(None)))
+        .values(lat=survey.lat, lon=survey.lon)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise PlaceRefused("has_place")
+    db.session.expire(store, ["lat", "lon"])
+    comment = f"{audit.survey_target(survey)} ±{round(survey.accuracy_m)} m"
+    audit.record(actor, "store_place", audit.store_target(store), "", f"{survey.lat:.6f}, {survey.lon:.6f}", comment)
+    db.session.commit()
+    return store

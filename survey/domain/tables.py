@@ -6,6 +6,8 @@ rule version that judged it and the time of the export.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,8 +26,12 @@ def export_time() -> str:
     return policy.local_now().replace(microsecond=0).isoformat()
 
 
-def survey_table(year: int) -> tuple[list[str], list[list]]:
-    """One row per survey of the year: a column per zone and category, one per eco-label type."""
+def survey_table(year: int, photo_url: Callable[[str], str] = str) -> tuple[list[str], list[list]]:
+    """One row per survey of the year: a column per zone and category, one per eco-label type.
+
+    The last columns, added later, are the links of the photos received (`photo_url` makes a photo's
+    id into its link; one per line) and the metres from the store's registered place.
+    """
     categories = [(zone, c.code) for zone, cats in vocabularies.categories_by_zone().items() for c in cats]
     labels = [label.code for label in vocabularies.label_types()]
     rule = rulebook.rule_for_year(year)
@@ -34,7 +40,7 @@ def survey_table(year: int) -> tuple[list[str], list[list]]:
         "survey_id", "store_code", "store_name", "store_type", "unit_code", "unit_name", "visited_at", "year",
         "source", "review_state", "counts", "compliant", "submitted_by", "received_at", "skus_checked", "notes",
         *[f"{zone}:{code}" for zone, code in categories], *[f"label:{code}" for code in labels],
-        "rule_version", "exported_at",
+        "rule_version", "exported_at", "photos", "distance_m",
     ]  # fmt: skip
     surveys = db.session.scalars(
         select(Survey)
@@ -44,6 +50,7 @@ def survey_table(year: int) -> tuple[list[str], list[list]]:
             joinedload(Survey.submitted_by),
             selectinload(Survey.packaging),
             selectinload(Survey.eco_labels),
+            selectinload(Survey.photos),
         )
         .order_by(Survey.visited_at, Survey.id)
     )
@@ -63,6 +70,8 @@ def survey_table(year: int) -> tuple[list[str], list[list]]:
                 survey.submitted_by.username if survey.submitted_by else "", survey.received_at.isoformat() + "Z",
                 survey.skus_checked, survey.notes, *[counts.get(key, 0) for key in categories],
                 *[label_counts.get(code, 0) for code in labels], rule.version, stamp,
+                "\n".join(photo_url(str(photo.id)) for photo in survey.photos if photo.received_at is not None),
+                review.distance_from_store(survey),
             ]
         )  # fmt: skip
     return header, rows

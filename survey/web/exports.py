@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from openpyxl import Workbook
 
 from survey.domain import tables
@@ -57,7 +57,17 @@ def attachment(data: bytes, media: str, filename: str) -> Response:
     return response
 
 
-TABLES = {"surveys": tables.survey_table, "indicators": tables.indicator_table}
+def photo_url(photo_id: str) -> str:
+    """A photo's absolute link for a spreadsheet cell, from PUBLIC_BASE_URL behind a proxy."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+    return base.rstrip("/") + url_for("photos_api.get_photo", photo_id=photo_id)
+
+
+def survey_table(year: int) -> tuple[list[str], list[list]]:
+    return tables.survey_table(year, photo_url=photo_url)
+
+
+TABLES = {"surveys": survey_table, "indicators": tables.indicator_table}
 
 
 @bp.route("/exports/<kind>/<int:year>.<fmt>")

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, review, search, vocabularies
-from survey.labels import AUDIT_ACTIONS, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.domain import audit, figures, policy, registry, review, search, vocabularies
+from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm
 
@@ -35,6 +35,12 @@ class DecisionForm(TranslatedForm):
             raise ValidationError(review.reason_required_message())
 
 
+class StorePlaceForm(TranslatedForm):
+    """An admin's confirmation that a visit's location is the store's place (CSRF only)."""
+
+    submit = SubmitField(_l("Use this location for the store"))
+
+
 def parse_day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -47,7 +53,9 @@ def queue_query(args) -> tuple:
     source = args.get("source", "self_report")
     source = source if source in policy.SOURCES else "self_report"
     state = args.get("state", "open")
-    query = select(Survey).join(Store).options(joinedload(Survey.store).joinedload(Store.unit))
+    query = (
+        select(Survey).join(Store).options(joinedload(Survey.store).joinedload(Store.unit), selectinload(Survey.photos))
+    )
     query = query.where(Survey.source == source)
     if state == "open":
         query = query.where(Survey.review_state.in_(("received", "has_issues")))
@@ -95,19 +103,36 @@ def queue():
         units=list(units),
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
+        evidence=review_evidence,
+        flag_names=LOCATION_FLAG_NAMES,
     )
 
 
-@bp.route("/review/<survey_id>", methods=["GET", "POST"])
-@role_required("reviewer", "admin")
-def detail(survey_id: str):
-    """Show one survey with the rule's verdict and the store's history; take a decision."""
+def review_evidence(survey: Survey) -> dict:
+    """What a reviewer checks besides the counts: the photos, and where the visit was recorded."""
+    return {
+        "photos": len(survey.photos),
+        "received": sum(photo.received_at is not None for photo in survey.photos),
+        "distance_m": review.distance_from_store(survey),
+        "flags": review.location_flags(survey),
+    }
+
+
+def survey_or_404(survey_id: str) -> Survey:
     try:
         survey = db.session.get(Survey, uuid.UUID(survey_id))
     except ValueError:
         survey = None
     if survey is None:
         abort(404)
+    return survey
+
+
+@bp.route("/review/<survey_id>", methods=["GET", "POST"])
+@role_required("reviewer", "admin")
+def detail(survey_id: str):
+    """Show one survey with the rule's verdict and the store's history; take a decision."""
+    survey = survey_or_404(survey_id)
     form = DecisionForm(state=survey.review_state)
     if form.validate_on_submit():
         if form.state.data != survey.review_state or form.comment.data:
@@ -144,6 +169,40 @@ def detail(survey_id: str):
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
         visited_at=review.visited_at_iso,
+        evidence=review_evidence(survey),
+        flag_names=LOCATION_FLAG_NAMES,
+        policy=policy,
+        place_form=StorePlaceForm() if may_place_store(survey) else None,
+    )
+
+
+def may_place_store(survey: Survey) -> bool:
+    """Offer the store-place button: to admins only, for a store without a place and an accurate visit."""
+    return current_user.role == "admin" and registry.place_refusal(survey) is None
+
+
+@bp.post("/review/<survey_id>/store-place")
+@role_required("admin")
+def place_store(survey_id: str):
+    """Give the survey's store the visit's location, once an admin confirms it."""
+    survey = survey_or_404(survey_id)
+    if StorePlaceForm().validate_on_submit():
+        try:
+            registry.place_store_from_visit(survey, current_user._get_current_object())
+        except registry.PlaceRefused as refusal:
+            flash(place_refusal_message(refusal.reason), "error")
+        else:
+            flash(_("The store's place is now the location of this visit."), "info")
+    return redirect(url_for("review_pages.detail", survey_id=survey_id))  # the message shows at the top
+
+
+def place_refusal_message(reason: str) -> str:
+    if reason == "has_place":
+        return _("The store already has a registered place: nothing was changed.")
+    return _(
+        "This visit's location is not accurate enough to place the store (%(m)s m or better is needed): "
+        "nothing was changed.",
+        m=policy.STORE_PLACE_ACCURACY_M,
     )
 
 

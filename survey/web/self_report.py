@@ -12,6 +12,7 @@ to try again.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
@@ -22,17 +23,28 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from models import Store, Survey, db
+from models import Photo, Store, Survey, db
 from survey.domain import photos, sync, vocabularies
+from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
+from survey.labels import UNLIKELY_VALUE_MESSAGES
 from survey.web.errors import handle_http_error
-from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
+from survey.web.survey_form import (
+    attach_errors,
+    build_form_class,
+    is_uuid,
+    local_now_for_input,
+    payload_from,
+    render_form,
+    unlikely_in,
+)
 
 bp = Blueprint("self_report", __name__)
 # The form may carry a few photos: each within photos.MAX_BYTES, with room for the other fields.
@@ -118,9 +130,106 @@ def phone_number(_form, field) -> None:
         raise ValidationError(_("A phone number has %(low)s to %(high)s digits.", low=low, high=high))
 
 
+# --- photos (optional, up to photos.SELF_REPORT_PHOTOS) ---------------------------------------
+
+
+def photo_field_name(number: int) -> str:
+    return f"photo_{number}"
+
+
+def caption_field_name(number: int) -> str:
+    return f"caption_{number}"
+
+
+def photo_numbers() -> range:
+    return range(1, photos.SELF_REPORT_PHOTOS + 1)
+
+
+def checked_photo(form, field) -> None:
+    """Clean the chosen picture now, before anything is stored; keep it on the field for later.
+
+    A refusal is said next to the input. A page cannot put a chosen file back into its input,
+    so the message asks for the photo to be chosen again.
+    """
+    field.picture = None
+    if field.data is None or not getattr(form, "check_photos", True):
+        return
+    field.data.stream.seek(0)
+    raw = field.data.stream.read(photos.MAX_BYTES + 1)
+    try:
+        cleaned = photos.clean(raw)
+    except photos.PhotoRefused as refusal:
+        if refusal.code == "too_large":
+            reason = _(
+                "This photo is too large: it may have at most %(mb)s MB and %(mp)s megapixels.",
+                mb=photos.MAX_BYTES // (1024 * 1024),
+                mp=photos.MAX_PIXELS // 1_000_000,
+            )
+        else:
+            reason = _("This file is not a photo that can be read: choose a JPEG, PNG or WebP picture.")
+        raise ValidationError(
+            " ".join((reason, _("The page cannot keep a chosen file: choose the photo again, or another one.")))
+        ) from None
+    field.picture = (cleaned, hashlib.sha256(raw).hexdigest())
+
+
+def photo_fields() -> dict:
+    """One optional file input (the phone's camera or gallery) and one short caption per photo."""
+    fields = {}
+    for number in photo_numbers():
+        fields[photo_field_name(number)] = FileField(
+            _l("Photo %(n)s", n=number),
+            validators=[checked_photo],
+            render_kw={"accept": "image/*", "capture": "environment"},
+        )
+        fields[caption_field_name(number)] = StringField(
+            _l("Caption of photo %(n)s", n=number),
+            filters=[clean_name],
+            validators=[
+                Optional(),
+                printable,
+                Length(max=MAX_CAPTION, message=_l("Write at most %(max)d characters.")),
+            ],
+            render_kw={"placeholder": _l("e.g. checkout counter")},
+        )
+    return fields
+
+
+def files_sent() -> int:
+    """How many files the request carries, under any name: more than the form has inputs for is refused."""
+    return sum(1 for _name, upload in request.files.items(multi=True) if upload)
+
+
+def chosen_photos(form) -> list[tuple[uuid.UUID, str, photos.CleanPhoto, str]]:
+    """The cleaned photos of a valid form, in order: (id, caption, picture, SHA-256 of the bytes sent).
+
+    The id comes from the report's id and the photo's bytes, so a second tap on "send" with the
+    same photos repeats the same report (a duplicate), never a conflicting one.
+    """
+    chosen = []
+    for number in photo_numbers():
+        picture = getattr(form[photo_field_name(number)], "picture", None)
+        if picture is None:
+            continue
+        cleaned, sha256 = picture
+        photo_id = uuid.uuid5(uuid.UUID(form.survey_id.data), f"photo-{number}-{sha256}")
+        chosen.append((photo_id, form[caption_field_name(number)].data or "", cleaned, sha256))
+    return chosen
+
+
+def keep_pictures(chosen) -> None:
+    """Keep the pictures of a report just stored (or repeated) whose photos have not arrived yet."""
+    for photo_id, _caption, cleaned, sha256 in chosen:
+        row = db.session.get(Photo, photo_id)
+        if row is not None and row.received_at is None:
+            photos.keep(row, cleaned, sha256)
+    db.session.commit()
+
+
 def report_form_class(by_zone, labels):
-    """The inspector's count fields plus the optional name and phone of the person reporting."""
+    """The inspector's count fields, the optional name and phone of the person reporting, and photos."""
     fields = {
+        **photo_fields(),
         "reporter_name": StringField(
             _l("Your name"),
             filters=[clean_name],
@@ -165,6 +274,27 @@ def filled_form(store: Store):
     return form, by_zone, labels
 
 
+def submit_report(form, by_zone, labels, chosen) -> tuple[str, list[str]]:
+    """survey_form.submit for a self-report: the same checks and questions, the photos in the payload."""
+    if not is_uuid(form.survey_id.data):
+        form.survey_id.data = str(uuid.uuid4())
+    payload = payload_from(form, by_zone, labels)
+    found = unlikely_in(payload)
+    confirmed = form.confirm_unlikely.data and set(found) <= set((form.unlikely_asked.data or "").split())
+    if found and not confirmed:
+        form.unlikely = [UNLIKELY_VALUE_MESSAGES[key] for key in found]
+        form.unlikely_asked.data = " ".join(found)
+        form.confirm_unlikely.data = False
+        return "unconfirmed", []
+    if chosen:
+        payload["photos"] = [{"id": str(photo_id), "caption": caption} for photo_id, caption, *_rest in chosen]
+    result = sync.store_survey(payload, "self_report", None)
+    general_errors = attach_errors(form, result.get("errors", {}))
+    if result["status"] == "conflict":
+        form.survey_id.data = str(uuid.uuid4())  # a new report gets its own id
+    return result["status"], general_errors
+
+
 def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
     """Render the form; the empty-checkout message goes next to the checkout counts, not at the top."""
     empty_checkout = sync.empty_checkout_message()
@@ -178,6 +308,10 @@ def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
         general_errors,
         store=store,
         checkout_errors=checkout_errors,
+        photo_numbers=photo_numbers(),
+        photo_field_name=photo_field_name,
+        caption_field_name=caption_field_name,
+        photos_dropped=files_sent() > 0,
     )
 
 
@@ -200,15 +334,21 @@ def report(token: str):
         return invalid_link()
     form, by_zone, labels = filled_form(store)
     general_errors: list[str] = []
-    if form.validate_on_submit():
+    too_many = form.is_submitted() and files_sent() > photos.SELF_REPORT_PHOTOS
+    if too_many:
+        form.check_photos = False  # refused whole: no need to decode any of them
+        general_errors.append(too_many_photos_message())
+    if form.validate_on_submit() and not too_many:
         if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"] and not sent_before(form):
             general_errors.append(_("Your earlier reports are still waiting for review. Please try again later."))
         else:
-            status, general_errors = submit(form, by_zone, labels, "self_report", None)
+            chosen = chosen_photos(form)
+            status, general_errors = submit_report(form, by_zone, labels, chosen)
             if status == "created":
                 g.self_report_stored = True
                 record_reporter(form.survey_id.data, form.reporter_name.data, form.reporter_phone.data)
             if status in ("created", "duplicate"):
+                keep_pictures(chosen)
                 return redirect(url_for("self_report.thanks", token=token))
     return show_form(store, form, by_zone, labels, general_errors)
 
@@ -221,8 +361,16 @@ def limit_reached(error: HTTPException):
     if store is None:
         return handle_http_error(error)  # an unknown link learns nothing more than "too many requests"
     form, by_zone, labels = filled_form(store)
+    form.check_photos = False  # nothing is stored now: no need to decode the photos
     form.validate()  # typing mistakes are shown too, so they can be fixed while waiting; nothing is stored
     return show_form(store, form, by_zone, labels, [limit_message()]), 429
+
+
+def too_many_photos_message() -> str:
+    return _(
+        "A report may carry at most %(n)s photos: nothing was sent. Choose at most %(n)s photos and send again.",
+        n=photos.SELF_REPORT_PHOTOS,
+    )
 
 
 def limit_message() -> str:

@@ -34,6 +34,7 @@ from models import STORE_CLASSES, UNIT_LEVELS, AdminUnit, Store, User, db
 from survey.domain import audit
 from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
+from survey.domain.schemas import has_control_characters
 from survey.domain.search import fold
 
 COLUMNS = {
@@ -139,7 +140,9 @@ class Row:
     def text(self, column: str, limit: int, required: bool = False, pattern: re.Pattern | None = None) -> str:
         """Read a text field, checking presence, length and, for codes, the characters used."""
         value = self.values[column]
-        if required and not value:
+        if has_control_characters(value):
+            self.fail(_("%(column)s holds invisible control characters: retype the value.", column=column))
+        elif required and not value:
             self.fail(_("The column %(column)s is required.", column=column))
         elif len(value) > limit:
             self.fail(_("%(column)s is longer than %(limit)s characters.", column=column, limit=limit))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from models import ComplianceRule, User, db
 from survey.domain import audit, policy
@@ -75,12 +76,32 @@ def seed_defaults() -> None:
             )
 
 
+class NewerVersionSaved(Exception):
+    """Someone saved a version of this phase's rule after the one the change was based on."""
+
+    def __init__(self, newest: int):
+        super().__init__(f"version {newest} was saved meanwhile")
+        self.newest = newest
+
+
 def save_version(
-    phase: policy.Phase, target_pct: int, zones: list[str], min_eco_share_pct: Decimal, note: str, actor: User
+    phase: policy.Phase,
+    target_pct: int,
+    zones: list[str],
+    min_eco_share_pct: Decimal,
+    note: str,
+    actor: User,
+    based_on: int | None = None,
 ) -> ComplianceRule:
-    """Add a new version of a phase's rule, audited; the old versions stay for the record."""
+    """Add a new version of a phase's rule, audited; the old versions stay for the record.
+
+    With `based_on` (the version the admin was looking at), refuses with NewerVersionSaved when a
+    newer one exists, however the two saves race: the unique (phase, version) key decides.
+    """
     current = versions(phase.first_year)
     before = current[0] if current else None
+    if based_on is not None and before is not None and before.version != based_on:
+        raise NewerVersionSaved(before.version)
     row = ComplianceRule(
         phase_first_year=phase.first_year,
         phase_last_year=phase.last_year,
@@ -93,7 +114,11 @@ def save_version(
     )
     db.session.add(row)
     audit.record(actor, "rule", audit.rule_target(phase.first_year), describe(before), describe(row), note)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise NewerVersionSaved(row.version) from None
     return row
 
 

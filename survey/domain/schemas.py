@@ -7,6 +7,7 @@ against the database in `survey.sync`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
@@ -27,9 +28,19 @@ FUTURE_TOLERANCE = timedelta(days=1)  # a phone's clock may run a little ahead
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 
 
+# Characters no keyboard types: C0 controls but tab and line breaks, DEL and the C1 controls.
+# PostgreSQL refuses NUL, and a spreadsheet file cannot hold the C0 ones.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(value: str) -> bool:
+    """The one rule for every entry (form, import, API): no control characters but tab and line breaks."""
+    return CONTROL_CHARACTERS.search(value) is not None
+
+
 def refuse_control_characters(value: str) -> str:
     """Keep text free of control characters other than tab and line breaks."""
-    if any(ord(char) < 32 and char not in "\t\r\n" for char in value):
+    if has_control_characters(value):
         raise ValueError("control characters")
     return value
 

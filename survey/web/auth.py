@@ -58,6 +58,9 @@ def safe_next(target: str | None) -> str | None:
     """Keep a ?next= target only when it stays on this site."""
     if not target:
         return None
+    # A control character cannot go into a Location header; a backslash reads as "/" to browsers.
+    if any(ord(char) < 32 or ord(char) == 127 or char == "\\" for char in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from models import db
 
 # Codes a program can rely on; messages are for people and may be translated.
 ERROR_CODES = {
@@ -65,7 +68,10 @@ def handle_http_error(error: HTTPException):
             return json_error(400, "csrf", message)
         return render_template("error.html", status=400, message=message), 400
     if wants_json():
-        return json_error(status)
+        response = json_error(status)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
     response = error.get_response()
     page = render_template("error.html", status=status, message=default_messages().get(status, error.description))
     response.set_data(page)
@@ -80,10 +86,23 @@ def handle_unexpected_error(error: Exception):
     from flask import current_app
 
     current_app.logger.exception("Unhandled error", exc_info=error)
+    # A failed transaction would make the error page's own queries (the user, the menu) fail too.
+    db.session.rollback()
     return handle_http_error(InternalServerError())
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """Reads JSON like Flask does, but a body nested too deep for the parser is bad JSON, not a crash."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers and the JSON reader that never crashes on deep nesting."""
+    app.json = SafeJSONProvider(app)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -6,7 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DecimalField, IntegerField, SelectChoice, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from survey.domain import policy, rulebook
@@ -30,6 +39,7 @@ class RuleForm(TranslatedForm):
         _l("Minimum eco share in each zone (%)"), places=2, validators=[InputRequired(), number_range(0, 100)]
     )
     note = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
+    based_on = HiddenField()  # the version shown when the page was opened
     submit = SubmitField(_l("Save as a new version"))
 
 
@@ -55,15 +65,26 @@ def new_version(first_year: int):
         form.target_pct.data = current.target_pct
         form.zones.data = current.zone_list
         form.min_eco_share_pct.data = current.min_eco_share_pct
+    if not form.is_submitted():
+        form.based_on.data = str(current.version) if current else ""
     if form.validate_on_submit():
-        rule = rulebook.save_version(
-            phase,
-            form.target_pct.data,
-            form.zones.data,
-            form.min_eco_share_pct.data,
-            form.note.data,
-            current_user._get_current_object(),
-        )
+        based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+        try:
+            rule = rulebook.save_version(
+                phase,
+                form.target_pct.data,
+                form.zones.data,
+                form.min_eco_share_pct.data,
+                form.note.data,
+                current_user._get_current_object(),
+                based_on=based_on,
+            )
+        except rulebook.NewerVersionSaved:
+            message = _(
+                "Someone saved a newer version of this rule meanwhile. Reload the page to see it, then save again."
+            )
+            flash(message, "error")
+            return render_template("rules/edit.html", form=form, phase=phase, current=current), 409
         flash(_("Rule version %(version)s saved.", version=rule.version), "info")
         return redirect(url_for("rules.list_rules"))
     return render_template("rules/edit.html", form=form, phase=phase, current=current)

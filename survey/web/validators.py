@@ -21,6 +21,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange
 
+from survey.domain.schemas import has_control_characters
+
 # WTForms' msgid → ours. A message of the plural kind is keyed by its singular: ours read the
 # same for one and many. WTForms fills in %(min)s, %(max)s and %(value)s after translation.
 WTFORMS_MESSAGES = {
@@ -65,11 +67,26 @@ MESSAGES = WTFormsMessages()
 
 
 class TranslatedForm(FlaskForm):
-    """A Flask-WTF form whose WTForms messages come from our catalogue (see the module's docstring)."""
+    """A Flask-WTF form whose WTForms messages come from our catalogue (see the module's docstring).
+
+    Every text it takes is also free of control characters (schemas.has_control_characters, the
+    rule of the import and the API too): such a character is never typed, and would break an export.
+    """
 
     class Meta:
         def get_translations(self, form) -> WTFormsMessages:
             return MESSAGES
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and has_control_characters(field.data):
+                field.errors = [*field.errors, str(CONTROL_MESSAGE)]
+                valid = False
+        return valid
+
+
+CONTROL_MESSAGE = _l("Remove the invisible control characters from this text.")
 
 
 def number_range(min=None, max=None, message=None):

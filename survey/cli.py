@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, Store, db
-from survey.domain import accounts, conversion, demo, importing, official_units
+from survey.domain import accounts, conversion, demo, importing, official_units, photos
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -139,6 +139,74 @@ def seed_demo_command(if_empty: bool) -> None:
     demo.print_logins()
 
 
+def human_bytes(size: int) -> str:
+    """A size people read at a glance: 812 B, 1.5 KB, 23.4 MB (1 KB = 1024 bytes)."""
+    if size < 1024:
+        return f"{size} B"
+    value = size / 1024
+    for unit in ("KB", "MB", "GB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+@click.command("photos-report")
+@with_appcontext
+def photos_report_command() -> None:
+    """How many photos are kept and how much room they take; how many are listed but not yet received."""
+    report = photos.report()
+    click.echo(f"Ảnh đã lưu / Photos kept: {report.received}")
+    click.echo(
+        f"Dung lượng / Storage: {human_bytes(report.stored_bytes)} ({report.stored_bytes} byte / bytes, "
+        "kể cả ảnh thu nhỏ / thumbnails included)"
+    )
+    click.echo(f"Chưa nhận được / Listed but not yet received: {report.waiting}")
+
+
+@click.command("purge-photos")
+@with_appcontext
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Photos of surveys rejected more than this many days ago (default: PHOTO_PURGE_AFTER_DAYS, else 365).",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+def purge_photos_command(older_than_days: int | None, dry_run: bool, yes: bool) -> None:
+    """Delete the kept photos of surveys rejected long ago, after listing them; the audit log keeps a line each."""
+    if older_than_days is None:
+        older_than_days = int(current_app.config.get("PHOTO_PURGE_AFTER_DAYS", 365))
+    found = photos.purgeable(older_than_days)
+    if not found:
+        click.echo(
+            f"Không có ảnh nào để xóa (khảo sát bị từ chối hơn {older_than_days} ngày trước) / "
+            f"Nothing to purge (surveys rejected more than {older_than_days} days ago)."
+        )
+        return
+    click.echo("khảo sát / survey\tcửa hàng / store\tảnh / photo\tbyte / bytes")
+    for photo in found:
+        click.echo(f"{photo.survey_id}\t{photo.survey.store.code}\t{photo.id}\t{photo.stored_bytes or 0}")
+    total = sum(photo.stored_bytes or 0 for photo in found)
+    click.echo(
+        f"Tổng / Total: {len(found)} ảnh / photos, {human_bytes(total)} ({total} byte / bytes), "
+        f"khảo sát bị từ chối hơn {older_than_days} ngày trước / surveys rejected more than {older_than_days} days ago"
+    )
+    if dry_run:
+        click.echo("--dry-run: chưa xóa gì / nothing deleted.")
+        return
+    if not yes and not click.confirm("Xóa vĩnh viễn các ảnh này? / Delete these photos for good?", default=False):
+        click.echo("Chưa xóa gì / Nothing deleted.")
+        return
+    # Only what was listed, and only if it is still a rejection: a reviewer may have changed it meanwhile.
+    listed = {photo.id for photo in found}
+    found = [photo for photo in photos.purgeable(older_than_days) if photo.id in listed]
+    count = len(found)
+    freed = photos.purge(found)
+    click.echo(f"Đã xóa / Deleted: {count} ảnh / photos, {human_bytes(freed)} ({freed} byte / bytes)")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -148,5 +216,7 @@ def init_app(app: Flask) -> None:
         import_units_command,
         convert_store_units_command,
         seed_demo_command,
+        photos_report_command,
+        purge_photos_command,
     ):
         app.cli.add_command(command)

@@ -475,10 +475,6 @@ def jpeg_with_broken_gps_ifd() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: clean() lets ImageOps.exif_transpose re-write a broken EXIF block, which raises TypeError: a 500",
-)
 @pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns about the broken tags, as it does in production
 def test_a_photo_with_broken_exif_is_kept_or_refused_never_a_server_error(app, inspector):
     pid = new_id()

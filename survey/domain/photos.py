@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import func, select
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select, update
 
 from models import Photo, Survey, User, db, utcnow
 from survey.domain import audit
@@ -67,7 +67,7 @@ def clean(raw: bytes) -> CleanPhoto:
                 if image.width * image.height > MAX_PIXELS:
                     raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
                 image.load()  # decodes every byte: a truncated or corrupt file fails here
-                upright = ImageOps.exif_transpose(image)
+                upright = turned_upright(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
@@ -79,6 +79,29 @@ def clean(raw: bytes) -> CleanPhoto:
     thumb = picture.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return CleanPhoto(jpeg(picture), jpeg(thumb), picture.width, picture.height)
+
+
+# EXIF orientation → the turn that shows the picture upright (EXIF 2.3, tag 0x0112).
+ORIENTATION_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def turned_upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation. Only that one tag is read: the rest of the metadata is dropped
+    anyway, and a damaged block elsewhere (a GPS section shorter than it claims) must not stop a photo."""
+    try:
+        orientation = image.getexif().get(0x0112, 1)
+    except Exception:  # any unreadable EXIF means "no orientation", never a refusal
+        orientation = 1
+    turn = ORIENTATION_TURNS.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(turn) if turn is not None else image.copy()
 
 
 def flatten(image: Image.Image) -> Image.Image:
@@ -165,8 +188,22 @@ def receive(photo: Photo, raw: bytes) -> str:
     digest = hashlib.sha256(raw).hexdigest()
     if photo.received_at is not None:
         return "duplicate" if photo.upload_hash == digest else "conflict"
-    keep(photo, clean(raw), digest)
-    db.session.commit()
+    picture = clean(raw)
+    # Claim the row before writing: of two uploads racing for one id, one writes, the other is
+    # answered as a repeat or a conflict, and the files always match the row.
+    claimed = db.session.execute(
+        update(Photo).where(Photo.id == photo.id, Photo.received_at.is_(None)).values(upload_hash=digest)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(photo)
+        return "duplicate" if photo.upload_hash == digest else "conflict"
+    try:
+        keep(photo, picture, digest)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # nothing marked received without its files
+        raise
     return "created"
 
 

@@ -34,17 +34,8 @@ from survey.domain import photos, sync, vocabularies
 from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
-from survey.labels import UNLIKELY_VALUE_MESSAGES
 from survey.web.errors import handle_http_error
-from survey.web.survey_form import (
-    attach_errors,
-    build_form_class,
-    is_uuid,
-    local_now_for_input,
-    payload_from,
-    render_form,
-    unlikely_in,
-)
+from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
 
 bp = Blueprint("self_report", __name__)
 # The form may carry a few photos: each within photos.MAX_BYTES, with room for the other fields.
@@ -275,24 +266,9 @@ def filled_form(store: Store):
 
 
 def submit_report(form, by_zone, labels, chosen) -> tuple[str, list[str]]:
-    """survey_form.submit for a self-report: the same checks and questions, the photos in the payload."""
-    if not is_uuid(form.survey_id.data):
-        form.survey_id.data = str(uuid.uuid4())
-    payload = payload_from(form, by_zone, labels)
-    found = unlikely_in(payload)
-    confirmed = form.confirm_unlikely.data and set(found) <= set((form.unlikely_asked.data or "").split())
-    if found and not confirmed:
-        form.unlikely = [UNLIKELY_VALUE_MESSAGES[key] for key in found]
-        form.unlikely_asked.data = " ".join(found)
-        form.confirm_unlikely.data = False
-        return "unconfirmed", []
-    if chosen:
-        payload["photos"] = [{"id": str(photo_id), "caption": caption} for photo_id, caption, *_rest in chosen]
-    result = sync.store_survey(payload, "self_report", None)
-    general_errors = attach_errors(form, result.get("errors", {}))
-    if result["status"] == "conflict":
-        form.survey_id.data = str(uuid.uuid4())  # a new report gets its own id
-    return result["status"], general_errors
+    """survey_form.submit for a self-report, with the chosen photos listed in the payload."""
+    listed = [{"id": str(photo_id), "caption": caption} for photo_id, caption, *_rest in chosen]
+    return submit(form, by_zone, labels, "self_report", None, photos=listed)
 
 
 def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):

@@ -156,11 +156,12 @@ def unlikely_in(payload: dict) -> tuple[str, ...]:
     return policy.unlikely_values(checkout, labelled, payload["skus_checked"])
 
 
-def submit(form: SurveyFormBase, by_zone, labels, source: str, sender) -> tuple[str, list[str]]:
+def submit(form: SurveyFormBase, by_zone, labels, source: str, sender, photos: list[dict] | None = None):
     """Store the filled form as a survey; put the server's objections next to their fields.
 
     Unlikely values are asked about first: the status is "unconfirmed" and form.unlikely lists
-    them until the sender ticks confirm_unlikely; nothing is stored meanwhile.
+    them until the sender ticks confirm_unlikely; nothing is stored meanwhile. Photos
+    ([{"id", "caption"}], checked by the caller) are listed in the payload as the phone lists them.
     """
     if not is_uuid(form.survey_id.data):
         form.survey_id.data = str(uuid.uuid4())
@@ -172,6 +173,8 @@ def submit(form: SurveyFormBase, by_zone, labels, source: str, sender) -> tuple[
         form.unlikely_asked.data = " ".join(found)
         form.confirm_unlikely.data = False
         return "unconfirmed", []
+    if photos:
+        payload["photos"] = photos
     result = sync.store_survey(payload, source, sender)
     general_errors = attach_errors(form, result.get("errors", {}))
     if result["status"] == "conflict":

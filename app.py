@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import db
 from survey import cli, i18n, web
@@ -40,11 +42,19 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         REMEMBER_COOKIE_DURATION=timedelta(days=30),
         # Set FLASK_SERVED_OVER_HTTPS=true behind HTTPS: cookies become Secure and HSTS is sent.
         SERVED_OVER_HTTPS=False,
+        # How many reverse proxies stand in front (FLASK_PROXY_HOPS=1 behind one nginx): their
+        # X-Forwarded-For, -Proto and -Host are then believed, and nobody else's.
+        PROXY_HOPS=0,
         SYNC_RATE_LIMIT="120 per minute",
         # A store manager sends a report a week or so; these leave room for mistakes, not floods.
         SELF_REPORT_LINK_LIMIT="10 per hour;30 per day",
         SELF_REPORT_ADDRESS_LIMIT="30 per hour",
-        SELF_REPORT_MAX_PENDING=3,
+        # Self-reports waiting for review: per phone (a cookie the link's page sets) and per store.
+        # A stranger who fills their own phone's quota leaves the store manager room to report.
+        SELF_REPORT_MAX_PENDING_PER_PHONE=3,
+        SELF_REPORT_MAX_PENDING=20,
+        # The reviewer is warned when one link or one phone sends more than this within 24 hours.
+        SELF_REPORT_BURST=5,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
@@ -57,7 +67,15 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
 
+    check_public_address(app)
+    if app.config["PROXY_HOPS"]:
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", tune_sqlite)
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -66,6 +84,23 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+def tune_sqlite(connection, _record) -> None:
+    """WAL lets pages read while a sync writes; the busy timeout makes a writer wait its turn, not fail."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def check_public_address(app: Flask) -> None:
+    """Served over HTTPS means production: printed links need the site's address (survey/web/public_address.py)."""
+    if app.config["SERVED_OVER_HTTPS"] and not (app.config["PUBLIC_BASE_URL"] or app.config.get("TRUSTED_HOSTS")):
+        raise RuntimeError(
+            "Set PUBLIC_BASE_URL (e.g. https://baobi.example.vn) or FLASK_TRUSTED_HOSTS: links printed in QR "
+            "codes and exports must not follow the Host header of whoever asks."
+        )
 
 
 def database_url(instance_path: str) -> str:

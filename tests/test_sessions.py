@@ -141,7 +141,12 @@ def test_failed_log_ins_are_limited_per_account_from_any_address(app):
 
 def test_cookies_are_secure_and_hsts_is_sent_when_served_over_https(tmp_path):
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/s.db", "SERVED_OVER_HTTPS": True},
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/s.db",
+            "SERVED_OVER_HTTPS": True,
+            "PUBLIC_BASE_URL": "https://baobi.example.vn",
+        },
         str(tmp_path),
     )
     with app.app_context():

@@ -6,7 +6,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, SecurityError
 
 from models import db
 
@@ -62,6 +62,9 @@ def json_error(
 def handle_http_error(error: HTTPException):
     """Answer an HTTP error as JSON for the API, as a page otherwise."""
     status = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return Response("Unknown host.\n", status, mimetype="text/plain")
     if isinstance(error, CSRFError):
         message = _("Your session has expired or the form is stale. Reload the page and try again.")
         if wants_json():

@@ -10,21 +10,25 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, url_for
 from openpyxl import Workbook
 
 from survey.domain import tables
+from survey.domain.schemas import CONTROL_CHARACTERS
 from survey.web.auth import role_required
+from survey.web.public_address import absolute
 
 bp = Blueprint("exports", __name__)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Neutralise text a spreadsheet would read as a formula; leave numbers alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Neutralise text a spreadsheet would read as a formula, and drop control characters a
+    spreadsheet file cannot hold (from rows stored before every entry refused them); leave numbers alone."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL_CHARACTERS.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def as_csv(header: list[str], rows: list[list], name: str) -> Response:
@@ -58,9 +62,8 @@ def attachment(data: bytes, media: str, filename: str) -> Response:
 
 
 def photo_url(photo_id: str) -> str:
-    """A photo's absolute link for a spreadsheet cell, from PUBLIC_BASE_URL behind a proxy."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
-    return base.rstrip("/") + url_for("photos_api.get_photo", photo_id=photo_id)
+    """A photo's absolute link for a spreadsheet cell (public_address: never from a stranger's Host)."""
+    return absolute(url_for("photos_api.get_photo", photo_id=photo_id))
 
 
 def survey_table(year: int) -> tuple[list[str], list[list]]:

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, Store, db
-from survey.domain import accounts, conversion, demo, importing, official_units, photos
+from survey.domain import accounts, backup, conversion, demo, importing, official_units, photos
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -207,6 +207,22 @@ def purge_photos_command(older_than_days: int | None, dry_run: bool, yes: bool) 
     click.echo(f"Đã xóa / Deleted: {count} ảnh / photos, {human_bytes(freed)} ({freed} byte / bytes)")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH while the app runs, and check the copy."""
+    try:
+        sizes = backup.backup_sqlite(db.engine.url, path)
+    except backup.BackupError as error:
+        fail(str(error))
+    click.echo(
+        f"Đã sao lưu / Backed up to {path}: {sizes.get('survey', 0)} phiếu / surveys, "
+        f"{sizes.get('store', 0)} cửa hàng / stores, {sizes.get('photo', 0)} ảnh / photos."
+    )
+    click.echo("Ảnh là tệp riêng: hãy sao chép cả thư mục ảnh. / Photos are files: copy the photos folder too.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -218,5 +234,6 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         photos_report_command,
         purge_photos_command,
+        backup_command,
     ):
         app.cli.add_command(command)

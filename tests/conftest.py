@@ -204,43 +204,48 @@ def visit(store, when, packaging, source="inspection", state="received", labels=
 def table(app):
     """Stores and surveys whose 2025 figures are worked out by hand in the tests."""
     with app.app_context():
-        units = {u.code: u for u in db.session.scalars(select(AdminUnit))}
-        add_store("S-004", units["HY-PH"], closed_on=date(2024, 12, 31))
-        add_store("S-005", units["HY-MH"], opened_on=date(2026, 1, 10))
-        add_store("S-006", units["HY-PH"], type="commercial_centre")
-        add_store("S-007", units["HY-MH"], closed_on=date(2025, 6, 1))
-        db.session.commit()
-        # S-001: the March visit decides, because the September one was rejected.
-        visit("S-001", "2025-03-01T10:00:00+07:00", CHECKOUT_ALL_ECO, labels=[("VN_ECOLABEL", 3), ("SELF_DECLARED", 5)])
-        bad = [{"zone": "checkout", "category": "PE_BAG", "count": 9}]
-        visit("S-001", "2025-09-01T10:00:00+07:00", bad, state="rejected")
-        # S-002: checkout 15/20 eco → not compliant; pooled (15+10)/30; its self-report is not approved yet.
-        visit(
-            "S-002",
-            "2025-05-01T10:00:00+07:00",
-            [
-                {"zone": "checkout", "category": "PE_BAG", "count": 5},
-                {"zone": "checkout", "category": "PAPER", "count": 15},
-                {"zone": "store_packed", "category": "NATURAL", "count": 10},
-            ],
-        )
-        ids = {"S-002-self": visit("S-002", "2025-10-01T10:00:00+07:00", CHECKOUT_ALL_ECO, source="self_report")}
-        # S-007: an approved self-report; checkout all eco, store-packed all foam (not judged before 2026).
-        visit(
-            "S-007",
-            "2025-04-01T10:00:00+07:00",
-            [
-                {"zone": "checkout", "category": "CUSTOMER_OWN", "count": 10},
-                {"zone": "store_packed", "category": "EPS_FOAM", "count": 10},
-            ],
-            source="self_report",
-            state="approved",
-            labels=[("ECO_BAG_CERT", 2)],
-        )
-        visit("S-003", "2025-04-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # a convenience store: out of scope
-        visit("S-004", "2025-02-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # closed before 2025: out
-        visit("S-006", "2024-11-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # another year: unsurveyed in 2025
-        yield ids
+        yield seed_table()
+
+
+def seed_table() -> dict[str, str]:
+    """Add the stores and surveys of EXPECTED_2025 (in an app context, after seed_base)."""
+    units = {u.code: u for u in db.session.scalars(select(AdminUnit))}
+    add_store("S-004", units["HY-PH"], closed_on=date(2024, 12, 31))
+    add_store("S-005", units["HY-MH"], opened_on=date(2026, 1, 10))
+    add_store("S-006", units["HY-PH"], type="commercial_centre")
+    add_store("S-007", units["HY-MH"], closed_on=date(2025, 6, 1))
+    db.session.commit()
+    # S-001: the March visit decides, because the September one was rejected.
+    visit("S-001", "2025-03-01T10:00:00+07:00", CHECKOUT_ALL_ECO, labels=[("VN_ECOLABEL", 3), ("SELF_DECLARED", 5)])
+    bad = [{"zone": "checkout", "category": "PE_BAG", "count": 9}]
+    visit("S-001", "2025-09-01T10:00:00+07:00", bad, state="rejected")
+    # S-002: checkout 15/20 eco → not compliant; pooled (15+10)/30; its self-report is not approved yet.
+    visit(
+        "S-002",
+        "2025-05-01T10:00:00+07:00",
+        [
+            {"zone": "checkout", "category": "PE_BAG", "count": 5},
+            {"zone": "checkout", "category": "PAPER", "count": 15},
+            {"zone": "store_packed", "category": "NATURAL", "count": 10},
+        ],
+    )
+    ids = {"S-002-self": visit("S-002", "2025-10-01T10:00:00+07:00", CHECKOUT_ALL_ECO, source="self_report")}
+    # S-007: an approved self-report; checkout all eco, store-packed all foam (not judged before 2026).
+    visit(
+        "S-007",
+        "2025-04-01T10:00:00+07:00",
+        [
+            {"zone": "checkout", "category": "CUSTOMER_OWN", "count": 10},
+            {"zone": "store_packed", "category": "EPS_FOAM", "count": 10},
+        ],
+        source="self_report",
+        state="approved",
+        labels=[("ECO_BAG_CERT", 2)],
+    )
+    visit("S-003", "2025-04-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # a convenience store: out of scope
+    visit("S-004", "2025-02-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # closed before 2025: out
+    visit("S-006", "2024-11-01T10:00:00+07:00", CHECKOUT_ALL_ECO)  # another year: unsurveyed in 2025
+    return ids
 
 
 EXPECTED_2025 = {

@@ -169,8 +169,9 @@ def add_security_headers(response):
     return response
 
 
-# Public paths: the app's static files, the log-in page, the health check, the API description.
-PUBLIC_PREFIXES = ("/static/", "/icons/", "/login", "/healthz", "/api/v1/openapi.json", "/manifest.webmanifest")
+# Public paths: the app's static files, the health check, the API description. (The log-in
+# page is not: it carries a CSRF token tied to the visitor's session.)
+PUBLIC_PREFIXES = ("/static/", "/icons/", "/healthz", "/api/v1/openapi.json", "/manifest.webmanifest")
 
 
 def is_private(path: str) -> bool:

@@ -7,41 +7,17 @@ The budget (field-lessons.md): at most 100 KB of HTML, CSS and JS before compres
 from __future__ import annotations
 
 import gzip
-import logging
-import os
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from models import db  # noqa: E402
-from survey.domain import demo  # noqa: E402
-from survey.domain.vocabularies import load_vocabularies  # noqa: E402
+from demo_server import PHONE, demo_server, launch, log_in_inspector  # noqa: E402
 
 BUDGET = 100 * 1024
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REOPENS = 7
-
-
-def serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
-def log_in(page, base: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#username", "demo-inspector")
-    page.fill("#password", password)
-    page.click("#submit")
-    page.wait_for_selector("body[data-ready=true]")
 
 
 def weigh(page, base: str) -> list[tuple[str, int, int]]:
@@ -77,29 +53,15 @@ def reopen_times(context, page, base: str) -> list[float]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"}, folder)
-        with app.app_context():
-            db.create_all()
-            load_vocabularies()
-            demo.seed()
-            password = demo.logins_path().read_text().split("demo-inspector")[1].split()[0]
-        server, base = serve(app)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-                )
-                context = browser.new_context(viewport={"width": 360, "height": 740})
-                page = context.new_page()
-                log_in(page, base, password)
-                page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-                sizes = weigh(page, base)
-                times = reopen_times(context, page, base)
-                browser.close()
-        finally:
-            server.shutdown()
+    with demo_server() as (_app, base, password), sync_playwright() as playwright:
+        browser = launch(playwright, "--disable-background-networking")
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        log_in_inspector(page, base, password)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        sizes = weigh(page, base)
+        times = reopen_times(context, page, base)
+        browser.close()
     print("Inspector's app (/app): HTML, CSS and JS as the phone loads them")
     for url, raw, zipped in sizes:
         print(f"  {url:<32} {raw:>7,} B raw {zipped:>7,} B gzip")

@@ -11,27 +11,20 @@ from __future__ import annotations
 
 import base64
 import io
-import logging
-import os
 import random
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
-from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from models import db  # noqa: E402
-from survey.domain import demo, photos  # noqa: E402
-from survey.domain.vocabularies import load_vocabularies  # noqa: E402
+from demo_server import PHONE, demo_server, launch, log_in_inspector  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from survey.domain import photos  # noqa: E402
+
 RUNS = 3
 
 
@@ -68,48 +61,30 @@ def shelf_photo() -> bytes:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     original = shelf_photo()
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"}, folder)
-        with app.app_context():
-            db.create_all()
-            load_vocabularies()
-            demo.seed()
-            password = demo.logins_path().read_text().split("demo-inspector")[1].split()[0]
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-                page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-                page.goto(base + "/login")
-                page.fill("#username", "demo-inspector")
-                page.fill("#password", password)
-                page.click("#submit")
-                page.wait_for_selector("body[data-ready=true]")
-                results = [
-                    page.evaluate(
-                        """async (data) => {
-                            const photos = await import('/static/js/photos.js');
-                            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-                            const file = new File([bytes], 'camera.jpg', { type: 'image/jpeg' });
-                            const start = performance.now();
-                            const shrunk = await photos.shrink(file);
-                            const ms = performance.now() - start;
-                            const buffer = new Uint8Array(await shrunk.blob.arrayBuffer());
-                            let text = '';
-                            for (const b of buffer) text += String.fromCharCode(b);
-                            return { ms, width: shrunk.width, height: shrunk.height, data: btoa(text) };
-                        }""",
-                        base64.b64encode(original).decode(),
-                    )
-                    for _ in range(RUNS)
-                ]
-                browser.close()
-        finally:
-            server.shutdown()
+    with demo_server() as (_app, base, password), sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_context(**PHONE).new_page()
+        log_in_inspector(page, base, password)
+        results = [
+            page.evaluate(
+                """async (data) => {
+                    const photos = await import('/static/js/photos.js');
+                    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+                    const file = new File([bytes], 'camera.jpg', { type: 'image/jpeg' });
+                    const start = performance.now();
+                    const shrunk = await photos.shrink(file);
+                    const ms = performance.now() - start;
+                    const buffer = new Uint8Array(await shrunk.blob.arrayBuffer());
+                    let text = '';
+                    for (const b of buffer) text += String.fromCharCode(b);
+                    return { ms, width: shrunk.width, height: shrunk.height, data: btoa(text) };
+                }""",
+                base64.b64encode(original).decode(),
+            )
+            for _ in range(RUNS)
+        ]
+        browser.close()
     sent = base64.b64decode(results[-1]["data"])
     start = time.perf_counter()
     kept = photos.clean(sent)

@@ -15,25 +15,17 @@ the field and often scrolling to it, a keypad press does not.
 
 from __future__ import annotations
 
-import logging
-import os
 import random
 import sys
-import tempfile
-import threading
 from pathlib import Path
-
-from werkzeug.serving import make_server
 
 ROOT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
-from models import Survey, db  # noqa: E402
-from survey.domain import demo  # noqa: E402
-from survey.domain.vocabularies import load_vocabularies  # noqa: E402
+from demo_server import PHONE, demo_server, launch, log_in_inspector  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from models import Survey, db  # noqa: E402
+
 STORE = "DEMO-001"
 
 
@@ -89,33 +81,16 @@ def fill_full_survey(page, counter: Counter, rng: random.Random) -> int:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench"}, folder)
+    with demo_server() as (app, base, password), sync_playwright() as playwright:
         with app.app_context():
-            db.create_all()
-            load_vocabularies()
-            demo.seed()
-            password = demo.logins_path().read_text().split("demo-inspector")[1].split()[0]
             before = db.session.query(Survey).count()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-                page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-                page.goto(base + "/login")
-                page.fill("#username", "demo-inspector")
-                page.fill("#password", password)
-                page.click("#submit")
-                page.wait_for_selector("body[data-ready=true]")
-                counter = Counter(page)
-                fields = fill_full_survey(page, counter, random.Random(889))
-                page.wait_for_function("() => document.querySelector('#outbox-count').textContent === '0'")
-                browser.close()
-        finally:
-            server.shutdown()
+        browser = launch(playwright)
+        page = browser.new_context(**PHONE).new_page()
+        log_in_inspector(page, base, password)
+        counter = Counter(page)
+        fields = fill_full_survey(page, counter, random.Random(889))
+        page.wait_for_function("() => document.querySelector('#outbox-count').textContent === '0'")
+        browser.close()
         with app.app_context():
             stored = db.session.query(Survey).count() - before
     print(f"One full survey of {fields} counts on the phone ({ROOT.name}): new surveys on the server: {stored}")

@@ -247,6 +247,9 @@ class Survey(db.Model):
     # Who sent a self-report, if they chose to say: for the reviewer's eyes only, never in the API or exports.
     reporter_name: Mapped[str | None] = mapped_column(String(120))
     reporter_phone: Mapped[str | None] = mapped_column(String(30))
+    # The SHA-256 of the random id in the reporting phone's cookie (never the id): a self-report's
+    # phone, for the pending cap per phone and the burst flag. Reviewers' eyes only, like the above.
+    reporter_device: Mapped[str | None] = mapped_column(String(64), index=True)
 
     store: Mapped[Store] = relationship()
     submitted_by: Mapped[User | None] = relationship()

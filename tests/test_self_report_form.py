@@ -58,7 +58,8 @@ def value_of(page: str, name: str) -> str | None:
 
 
 def test_failed_attempts_do_not_count_and_the_11th_accepted_report_gets_the_form_back(app, client):
-    app.config["SELF_REPORT_MAX_PENDING"] = 100  # the queue cap is tested apart
+    app.config["SELF_REPORT_MAX_PENDING"] = 100  # the queue caps are tested apart
+    app.config["SELF_REPORT_MAX_PENDING_PER_PHONE"] = 100
     token = staff_token(app)
     for _ in range(15):  # typing mistakes, before and between the reports
         assert send(client, token, pk__checkout__PAPER="-1").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,7 @@ from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, registry, review, search, vocabularies
+from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
 from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm
@@ -105,7 +105,13 @@ def queue():
         source_names=SOURCE_NAMES,
         evidence=review_evidence,
         flag_names=LOCATION_FLAG_NAMES,
+        bursts=bursts_of(surveys),
     )
+
+
+def bursts_of(surveys) -> dict:
+    """The self-reports among these sent in a burst: many from one link or one phone within 24 hours."""
+    return self_reports.bursts(surveys, current_app.config["SELF_REPORT_BURST"])
 
 
 def review_evidence(survey: Survey) -> dict:
@@ -171,6 +177,8 @@ def detail(survey_id: str):
         visited_at=review.visited_at_iso,
         evidence=review_evidence(survey),
         flag_names=LOCATION_FLAG_NAMES,
+        burst=bursts_of([survey]).get(survey.id),
+        burst_threshold=current_app.config["SELF_REPORT_BURST"],
         policy=policy,
         place_form=StorePlaceForm() if may_place_store(survey) else None,
     )

@@ -8,6 +8,10 @@ typing mistakes and refusals cost nothing. The per-address limit is a flood guar
 counts stored reports and unknown links (someone guessing tokens), not typing mistakes
 either. A limit reached answers 429 with the same form, every value kept, and says when
 to try again.
+
+Reports waiting for review are capped per phone and per store (survey.domain.self_reports): the
+page sets a long-lived random cookie on the phone, and each report keeps only its digest. A cap
+reached shows the same form, every value kept, and says which cap it was.
 """
 
 from __future__ import annotations
@@ -19,18 +23,17 @@ import time
 import unicodedata
 import uuid
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.file import FileField
-from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from models import Photo, Store, Survey, db
-from survey.domain import photos, sync, vocabularies
+from survey.domain import photos, self_reports, sync, vocabularies
 from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
@@ -45,6 +48,10 @@ LINK_KEY_PREFIX = "link:"
 MAX_REPORTER_NAME = 120  # Survey.reporter_name
 PHONE_CHARACTERS = re.compile(r"\+?[0-9 ]+")
 PHONE_DIGITS = (8, 15)  # a Vietnamese number has 10 digits, an international one at most 15 (E.164)
+# The phone's cookie: a random id, sent back only to the report pages, kept a little over a year.
+PHONE_COOKIE = "report_phone"
+PHONE_COOKIE_PATH = "/r/"
+PHONE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
 def link_key() -> str:
@@ -62,14 +69,42 @@ def report_stored_or_unknown_link(response) -> bool:
     return report_stored(response) or response.status_code == 404
 
 
-def pending_reports(store: Store) -> int:
-    """Self-reports of this store still waiting for a reviewer."""
-    query = (
-        select(func.count())
-        .select_from(Survey)
-        .where(Survey.store_id == store.id, Survey.source == "self_report", Survey.review_state == "received")
+def phone_id() -> str:
+    """The id in this phone's cookie, or a fresh one when it has none (or one this app did not make)."""
+    value = request.cookies.get(PHONE_COOKIE)
+    return value if self_reports.is_phone_id(value) else self_reports.new_phone_id()
+
+
+def with_phone_cookie(response, phone: str):
+    """Set (or renew) the phone's cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, for /r/ only."""
+    response = make_response(response)
+    response.set_cookie(
+        PHONE_COOKIE,
+        phone,
+        max_age=PHONE_COOKIE_MAX_AGE,
+        path=PHONE_COOKIE_PATH,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
     )
-    return db.session.scalar(query)
+    return response
+
+
+def cap_message(cap: str) -> str:
+    """Say which cap of reports waiting for review was reached; what was typed stays on the form."""
+    if cap == "phone":
+        reason = _(
+            "Your phone has sent %(n)s reports that are still waiting for review, the most one phone may have. "
+            "Please send again once they have been reviewed.",
+            n=current_app.config["SELF_REPORT_MAX_PENDING_PER_PHONE"],
+        )
+    else:
+        reason = _(
+            "This store has %(n)s reports that are still waiting for review, the most a store may have. "
+            "Please try again later, or contact the Department of Industry and Trade.",
+            n=current_app.config["SELF_REPORT_MAX_PENDING"],
+        )
+    return " ".join((reason, _("What you typed is kept below.")))
 
 
 def sent_before(form) -> bool:
@@ -241,15 +276,6 @@ def report_form_class(by_zone, labels):
     return type("SelfReportForm", (build_form_class(by_zone, labels),), fields)
 
 
-def record_reporter(survey_id: str, name: str | None, phone: str | None) -> None:
-    """Put the reporter's name and phone on the report just stored (they are not part of its content)."""
-    if not (name or phone):
-        return
-    survey = db.session.get(Survey, uuid.UUID(survey_id))
-    survey.reporter_name, survey.reporter_phone = name, phone
-    db.session.commit()
-
-
 # --- the page --------------------------------------------------------------------------------
 
 
@@ -304,10 +330,17 @@ def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
     deduct_when=report_stored_or_unknown_link,
 )
 def report(token: str):
-    """Show the store's report form and take the report."""
+    """Show the store's report form and take the report; the phone's cookie is set (or renewed) either way."""
     store = store_for_token(token)
     if store is None:
         return invalid_link()
+    phone = phone_id()
+    return with_phone_cookie(take_report(store, token, phone), phone)
+
+
+def take_report(store: Store, token: str, phone: str):
+    """The form, or the report stored and the thanks page; the caps are checked only for a new report."""
+    device = self_reports.phone_digest(phone)
     form, by_zone, labels = filled_form(store)
     general_errors: list[str] = []
     too_many = form.is_submitted() and files_sent() > photos.SELF_REPORT_PHOTOS
@@ -315,18 +348,29 @@ def report(token: str):
         form.check_photos = False  # refused whole: no need to decode any of them
         general_errors.append(too_many_photos_message())
     if form.validate_on_submit() and not too_many:
-        if pending_reports(store) >= current_app.config["SELF_REPORT_MAX_PENDING"] and not sent_before(form):
-            general_errors.append(_("Your earlier reports are still waiting for review. Please try again later."))
+        cap = None if sent_before(form) else pending_cap(store, device)
+        if cap is not None:
+            general_errors.append(cap_message(cap))
         else:
             chosen = chosen_photos(form)
             status, general_errors = submit_report(form, by_zone, labels, chosen)
             if status == "created":
                 g.self_report_stored = True
-                record_reporter(form.survey_id.data, form.reporter_name.data, form.reporter_phone.data)
+                self_reports.record_sender(
+                    form.survey_id.data, device, form.reporter_name.data, form.reporter_phone.data
+                )
             if status in ("created", "duplicate"):
                 keep_pictures(chosen)
                 return redirect(url_for("self_report.thanks", token=token))
     return show_form(store, form, by_zone, labels, general_errors)
+
+
+def pending_cap(store: Store, device: str) -> str | None:
+    """Which cap of reports waiting for review this phone's new report would pass: "phone", "store" or None."""
+    config = current_app.config
+    return self_reports.cap_reached(
+        store.id, device, config["SELF_REPORT_MAX_PENDING"], config["SELF_REPORT_MAX_PENDING_PER_PHONE"]
+    )
 
 
 @bp.errorhandler(429)

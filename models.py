@@ -359,3 +359,22 @@ class AuditEntry(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()
+
+
+class ReportSettings(db.Model):
+    """What an admin sets once for the yearly report: issuing body, symbol, signer, recipients (one row)."""
+
+    __tablename__ = "report_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_body: Mapped[str] = mapped_column(String(120))  # cơ quan chủ quản: UBND TỈNH HƯNG YÊN
+    issuing_body: Mapped[str] = mapped_column(String(120))  # cơ quan ban hành: SỞ CÔNG THƯƠNG
+    symbol: Mapped[str] = mapped_column(String(40))  # ký hiệu: BC-SCT, after "Số: …/"
+    place: Mapped[str] = mapped_column(String(60))  # địa danh: Hưng Yên
+    addressee: Mapped[str] = mapped_column(String(200))  # kính gửi
+    signer_authority: Mapped[str] = mapped_column(String(60))  # KT. GIÁM ĐỐC; empty when the head signs
+    signer_position: Mapped[str] = mapped_column(String(120))  # PHÓ GIÁM ĐỐC
+    signer_name: Mapped[str] = mapped_column(String(120))
+    recipients: Mapped[str] = mapped_column(Text)  # one per line
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -81,6 +81,7 @@ AUDIT_ACTIONS = {
     "user_create": _l("User created"),
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),
+    "report_settings": _l("Report settings changed"),
 }
 # What a reviewer should check about where a visit was recorded (policy.location_flags).
 LOCATION_FLAG_NAMES = {

@@ -18,6 +18,7 @@ from survey.web import (
     links,
     offline_app,
     photos_api,
+    report_settings,
     review_pages,
     rules,
     self_report,
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     review_pages,
     exports,
     dashboard,
+    report_settings,
     units,
 )
 

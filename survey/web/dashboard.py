@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import force_locale
+from markupsafe import Markup
 from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, db
-from survey.domain import figures, policy, review, rulebook, vocabularies
+from survey.domain import figures, policy, report, report_settings, review, rulebook, vocabularies
+from survey.i18n import category_label, local_number
 from survey.labels import (
     FIGURE_NAMES,
     LEVEL_NAMES,
@@ -20,11 +26,13 @@ from survey.labels import (
     ZONE_NAMES,
 )
 from survey.web import charts
+from survey.web import report_docx as report_docx_writer
 from survey.web.auth import role_required
 from survey.web.indicator_pages import available_years, chosen_year
 
 bp = Blueprint("dashboard", __name__)
 LEVELS = ("district", "commune")
+REPORT_LANGUAGE = "vi"  # the report is an official document of a Vietnamese authority
 
 
 def chosen_level(year: int) -> str:
@@ -129,18 +137,82 @@ def store(code: str):
     )
 
 
-@bp.route("/report")
+def chosen_period() -> report.Period:
+    """The period asked for: ?period=phase-2021 (a phase review), ?from=&to= (any years), else ?year= as ever."""
+    args, years = request.args, available_years()
+    if "period" in args:
+        match = re.fullmatch(r"phase-(\d{4})", args.get("period", ""))
+        found = report.phase_period(int(match[1]), policy.local_today().year) if match else None
+    elif "from" in args or "to" in args:
+        first, last = args.get("from", type=int), args.get("to", type=int)
+        found = report.span_period(first, last) if first in years and last in years else None
+    else:
+        found = report.year_period(chosen_year(years))
+    if found is None:
+        abort(400)
+    return found
+
+
+def report_names() -> report.Names:
+    """Names of codes and the number format, in the language of the report (set by the caller)."""
+    return report.Names(
+        number=local_number,
+        store_types={code: str(name) for code, name in STORE_TYPE_NAMES.items()},
+        zones={code: str(name) for code, name in ZONE_NAMES.items()},
+        levels={code: str(name) for code, name in LEVEL_NAMES.items()},
+        unassigned={code: str(name) for code, name in UNASSIGNED_NAMES.items()},
+        label_types={label.code: category_label(label) for label in vocabularies.label_types()},
+    )
+
+
+def report_document() -> report.Document:
+    """The report asked for, in Vietnamese whatever the page's language: it is the Department's document."""
+    period = chosen_period()
+    with force_locale(REPORT_LANGUAGE):
+        return report.build(period, chosen_level(period.last), report_settings.current(), report_names())
+
+
+@bp.route("/report", endpoint="report")
 @role_required("reviewer", "admin")
-def report():
-    """The yearly report to the provincial People's Committee, ready to print on A4."""
-    context = year_context()
-    rows = context["result"]["stores"]
-    to_act = sorted((row for row in rows if row.status != "compliant"), key=lambda row: (row.unit_code, row.code))
+def report_page():
+    """The yearly report to the provincial People's Committee, ready to print on A4 (Decree 30/2020/NĐ-CP)."""
+    document = report_document()
+    charts = {
+        index: chart_data_uri(block) for index, block in enumerate(document.body) if isinstance(block, report.Chart)
+    }
+    with force_locale(REPORT_LANGUAGE):
+        body = render_template("report/document.html", document=document, report=report, charts=charts)
+    years = available_years()
     return render_template(
         "dashboard/report.html",
-        to_act=to_act,
-        names=dict(db.session.execute(select(Store.code, Store.name)).all()),
-        unit_names=dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)).all()),
-        produced=policy.local_now().strftime("%H:%M %d/%m/%Y"),
-        **context,
+        document=document,
+        body=Markup(body),
+        years=years,
+        phases=policy.PHASES,
+        this_year=policy.local_today().year,
+        docx_args=request.args.to_dict(),
+        signer_missing=not document.settings.signer_name,
     )
+
+
+@bp.route("/report.docx")
+@role_required("reviewer", "admin")
+def report_docx():
+    """The same report as a Word file, for the Department to add its assessment and proposals and sign."""
+    document = report_document()
+    period = document.period
+    name = (
+        f"bao-cao-{period.first}.docx" if period.first == period.last else f"bao-cao-{period.first}-{period.last}.docx"
+    )
+    return send_file(
+        io.BytesIO(report_docx_writer.write(document)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=name,
+        max_age=0,
+    )
+
+
+def chart_data_uri(chart: report.Chart) -> str:
+    """The chart of the Word file, for the page too: one drawing of the same figures."""
+    return "data:image/png;base64," + base64.b64encode(report_docx_writer.chart_png(chart)).decode("ascii")

@@ -1,0 +1,103 @@
+"""What an admin sets once for the yearly report: the issuing body, the symbol, the signer, the recipients.
+
+They fill the parts of an administrative document that Decree 30/2020/NĐ-CP asks for and that
+no survey knows (see docs/report.md). One row holds them; until an admin saves it, the defaults
+below stand. Every change is written to the audit log, one entry per field changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models import ReportSettings, User, db
+from survey.domain import audit
+
+# The fields in the order of the form, with their longest length (the columns' sizes).
+FIELDS = {
+    "parent_body": 120,
+    "issuing_body": 120,
+    "symbol": 40,
+    "place": 60,
+    "addressee": 200,
+    "signer_authority": 60,
+    "signer_position": 120,
+    "signer_name": 120,
+    "recipients": 2000,
+}
+# The usual Department report to the provincial People's Committee; the signer's name is left for the admin.
+DEFAULTS = {
+    "parent_body": "UBND TỈNH HƯNG YÊN",
+    "issuing_body": "SỞ CÔNG THƯƠNG",
+    "symbol": "BC-SCT",
+    "place": "Hưng Yên",
+    "addressee": "Ủy ban nhân dân tỉnh Hưng Yên",
+    "signer_authority": "KT. GIÁM ĐỐC",
+    "signer_position": "PHÓ GIÁM ĐỐC",
+    "signer_name": "",
+    "recipients": "Như trên;\nBộ Công Thương (để b/c);\nGiám đốc Sở (để b/c);\nLưu: VT, QLTM.",
+}
+ROW_ID = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The report's settings as the report reads them."""
+
+    parent_body: str
+    issuing_body: str
+    symbol: str
+    place: str
+    addressee: str
+    signer_authority: str
+    signer_position: str
+    signer_name: str
+    recipients: str
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        """The recipients, one per line, without the dash the document puts before each."""
+        return [line.strip().lstrip("-–").strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+def stored() -> ReportSettings | None:
+    return db.session.scalar(select(ReportSettings).where(ReportSettings.id == ROW_ID))
+
+
+def current() -> Settings:
+    """The settings in force: the saved ones, else the defaults."""
+    row = stored()
+    values = {name: getattr(row, name) for name in FIELDS} if row is not None else DEFAULTS
+    return Settings(**values)
+
+
+def clean(name: str, value: str | None) -> str:
+    """A value as it is kept: trimmed; the recipients one per line, without empty lines or the dash
+    the document puts before each."""
+    text = (value or "").strip()
+    if name == "recipients":
+        lines = (line.strip().lstrip("-–").strip() for line in text.splitlines())
+        text = "\n".join(line for line in lines if line)
+    return text
+
+
+def save(values: dict[str, str], actor: User) -> list[str]:
+    """Keep new settings and audit each field that changed; return the names of those fields."""
+    row = stored()
+    before = current()
+    if row is None:
+        row = ReportSettings(id=ROW_ID, **DEFAULTS)
+        db.session.add(row)
+    changed = []
+    for name in FIELDS:
+        if name not in values:
+            continue
+        new, old = clean(name, values[name]), getattr(before, name)
+        setattr(row, name, new)
+        if new != old:
+            changed.append(name)
+            audit.record(actor, "report_settings", f"report:{name}", old.replace("\n", " / "), new.replace("\n", " / "))
+    row.updated_by_id = actor.id
+    db.session.commit()
+    return changed

@@ -18,8 +18,17 @@ from tests.conftest import csrf_from, form_fields, staff_token
 LINK = re.compile(r'value="(http[^"]+/r/[A-Za-z0-9_-]{43})"')
 
 
+def make_link(client, code="S-001"):
+    """Press "Make the link" on the store's link page (viewing the page alone makes none)."""
+    html = client.get(f"/stores/{code}/link").get_data(as_text=True)
+    return client.post(f"/stores/{code}/link/create", data={"csrf_token": csrf_from(html)})
+
+
 def current_url(client, code="S-001") -> str:
     html = client.get(f"/stores/{code}/link").get_data(as_text=True)
+    if not LINK.search(html):
+        make_link(client, code)
+        html = client.get(f"/stores/{code}/link").get_data(as_text=True)
     match = LINK.search(html)
     assert match, "no link on the page"
     return match.group(1)
@@ -54,6 +63,7 @@ def test_qr_png_holds_exactly_the_current_absolute_link(client, auth):
 def test_qr_uses_public_base_url_behind_a_proxy(app, client, auth):
     app.config["PUBLIC_BASE_URL"] = "https://baobi.hungyen.gov.vn/"
     auth.login("admin")
+    make_link(client, "S-002")
     decoded = decode_qr(client.get("/stores/S-002/qr.png").data)
     assert len(decoded) == 1 and decoded[0].startswith("https://baobi.hungyen.gov.vn/r/")
 
@@ -70,7 +80,8 @@ def test_tokens_are_long_random_and_stored_only_as_digest(app, client, auth):
 
 
 @pytest.mark.parametrize(("username", "status"), [("inspector", 403), ("reviewer", 200), ("admin", 200)])
-def test_qr_and_link_pages_roles(client, auth, username, status):
+def test_qr_and_link_pages_roles(app, client, auth, username, status):
+    staff_token(app, "S-001")  # the store has a link, so its QR code and poster exist
     auth.login(username)
     for url in ("/stores/S-001/qr.png", "/stores/S-001/link", "/stores/S-001/poster", "/posters?unit=HY"):
         assert client.get(url).status_code == status, url
@@ -88,6 +99,9 @@ def test_unknown_store_qr_is_404_for_staff(client, auth):
 
 def test_poster_sheet_for_a_unit_lists_its_stores(client, auth):
     auth.login("reviewer")
+    html = client.get("/posters?unit=HY").get_data(as_text=True)
+    assert "/qr.png" not in html  # no store has a link yet, and viewing the sheet makes none
+    client.post("/posters/links", data={"csrf_token": csrf_from(html), "unit": "HY"})
     html = client.get("/posters?unit=HY").get_data(as_text=True)
     for code in ("S-001", "S-002", "S-003"):
         assert f"/stores/{code}/qr.png" in html

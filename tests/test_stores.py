@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import AdminUnit, Store, db
-from survey.domain.policy import LOCAL_TZ
 from tests.conftest import add_store, csrf_from, store_form
 
 STORE_COLUMNS = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon"
@@ -229,9 +228,13 @@ def test_edit_unknown_store(admin):
 
 def test_close_store(app, admin):
     page = admin.get("/stores/S-001/edit").get_data(as_text=True)
-    today = datetime.now(LOCAL_TZ).date()
-    assert f'value="{today.isoformat()}"' in page  # the date defaults to today in Vietnam
-    response = admin.post("/stores/S-001/close", data={"csrf_token": csrf_from(page), "closed_on": "2025-03-31"})
+    assert re.search(r'id="close-closed-on"[^>]*value=""', page)  # no date is proposed: the admin types it
+    data = {"csrf_token": csrf_from(page), "closed_on": "2025-03-31"}
+    asked = admin.post("/stores/S-001/close", data=data)  # the date alone: a page says what closing changes
+    assert asked.status_code == 200 and 'name="confirm"' in asked.get_data(as_text=True)
+    with app.app_context():
+        assert store("S-001").closed_on is None
+    response = admin.post("/stores/S-001/close", data={**data, "confirm": "y"})
     assert response.status_code == 302
     with app.app_context():
         assert store("S-001").closed_on == date(2025, 3, 31)
@@ -247,12 +250,12 @@ def test_close_store_needs_csrf(app, admin):
         assert store("S-001").closed_on is None
 
 
-@pytest.mark.parametrize("closed_on", ["", "31/03/2025", "2019-04-30"])
+@pytest.mark.parametrize("closed_on", ["", "31/03/2025", "2019-04-30", "2999-01-01"])
 def test_close_store_refuses_bad_dates(app, admin, closed_on):
-    # S-001 opened on 2019-05-01.
-    response = admin.post("/stores/S-001/close", data={"csrf_token": token(admin), "closed_on": closed_on})
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/stores/S-001/edit"
+    # S-001 opened on 2019-05-01; a date more than a year ahead is a typing mistake.
+    data = {"csrf_token": token(admin), "closed_on": closed_on, "confirm": "y"}
+    response = admin.post("/stores/S-001/close", data=data)
+    assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
     with app.app_context():
         assert store("S-001").closed_on is None
 

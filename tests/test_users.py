@@ -41,11 +41,19 @@ def create(client, username="newbie", password=NEW_PASSWORD, confirm=None, role=
 
 def edit(client, app, username: str, **data):
     data.setdefault("role", get_user(app, username).role)
-    if "active" in data and not data["active"]:
-        del data["active"]  # an unticked checkbox is not sent at all
-    else:
-        data["active"] = "y"
     return post_form(client, f"/users/{user_id(app, username)}/edit", data)
+
+
+def deactivate(client, app, username: str):
+    """Deactivate through its confirmation page, with the box ticked."""
+    return post_form(client, f"/users/{user_id(app, username)}/deactivate", {"confirm": "y"})
+
+
+def reactivate(client, app, username: str):
+    """Press the button that lets a deactivated user log in again."""
+    url = f"/users/{user_id(app, username)}/edit"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(f"/users/{user_id(app, username)}/activate", data={"csrf_token": token, "activate": "1"})
 
 
 def can_log_in(app, username: str, password: str) -> bool:
@@ -208,16 +216,16 @@ def test_edit_form_shows_current_values(app, client, auth):
     auth.login("admin")
     page = client.get(f"/users/{user_id(app, 'reviewer')}/edit").get_data(as_text=True)
     assert '<option selected value="reviewer">' in page
-    assert '<input checked id="active"' in page
-    edit(client, app, "reviewer", active=False)
+    assert "This user can log in." in page and f"/users/{user_id(app, 'reviewer')}/deactivate" in page
+    deactivate(client, app, "reviewer")
     page = client.get(f"/users/{user_id(app, 'reviewer')}/edit").get_data(as_text=True)
-    assert '<input id="active"' in page and "checked" not in page
+    assert "This user cannot log in." in page and f"/users/{user_id(app, 'reviewer')}/activate" in page
 
 
 def test_deactivate_blocks_log_in(app, client, auth):
     assert can_log_in(app, "inspector", PASSWORDS["inspector"])
     auth.login("admin")
-    assert edit(client, app, "inspector", active=False).status_code == 302
+    assert deactivate(client, app, "inspector").status_code == 302
     user = get_user(app, "inspector")
     assert not user.active
     assert user.check_password(PASSWORDS["inspector"])  # the password itself is kept
@@ -225,10 +233,19 @@ def test_deactivate_blocks_log_in(app, client, auth):
     assert "Inactive" in client.get("/users").get_data(as_text=True)
 
 
+def test_saving_the_edit_form_never_deactivates(app, client, auth):
+    auth.login("admin")
+    # The form of old sent no "active" for an unticked box: that no longer deactivates anyone.
+    assert edit(client, app, "inspector", role="reviewer").status_code == 302
+    user = get_user(app, "inspector")
+    assert user.role == "reviewer" and user.active
+
+
 def test_reactivate_allows_log_in(app, client, auth):
     auth.login("admin")
-    edit(client, app, "inspector", active=False)
-    assert edit(client, app, "inspector", active=True).status_code == 302
+    deactivate(client, app, "inspector")
+    assert not can_log_in(app, "inspector", PASSWORDS["inspector"])
+    assert reactivate(client, app, "inspector").status_code == 302
     assert can_log_in(app, "inspector", PASSWORDS["inspector"])
 
 
@@ -269,20 +286,25 @@ def test_edit_refuses_bad_input(app, client, auth, fields, message):
     assert user.password_hash == old_hash and user.role == "reviewer"
 
 
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"active": False}, "You cannot deactivate your own account."),
-        ({"role": "reviewer"}, "You cannot remove your own admin role."),
-    ],
-)
-def test_admin_cannot_lock_themself_out(app, client, auth, fields, message):
+def test_admin_cannot_remove_own_admin_role(app, client, auth):
     auth.login("admin")
-    response = edit(client, app, "admin", **fields)
+    response = edit(client, app, "admin", role="reviewer")
     assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
+    assert "You cannot remove your own admin role." in response.get_data(as_text=True)
     user = get_user(app, "admin")
     assert user.role == "admin" and user.active
+    assert client.get("/users").status_code == 200
+
+
+def test_admin_cannot_deactivate_themself(app, client, auth):
+    auth.login("admin")
+    own = user_id(app, "admin")
+    assert "/deactivate" not in client.get(f"/users/{own}/edit").get_data(as_text=True)
+    token = csrf_from(client.get(f"/users/{own}/edit").get_data(as_text=True))
+    response = client.post(f"/users/{own}/deactivate", data={"csrf_token": token, "confirm": "y"})
+    assert response.status_code == 302
+    assert "You cannot deactivate your own account." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert get_user(app, "admin").active
     assert client.get("/users").status_code == 200
 
 
@@ -299,7 +321,8 @@ def test_admin_can_deactivate_another_admin(app, client, auth):
         db.session.add(other)
         db.session.commit()
     auth.login("admin")
-    assert edit(client, app, "admin2", role="inspector", active=False).status_code == 302
+    assert edit(client, app, "admin2", role="inspector").status_code == 302
+    assert deactivate(client, app, "admin2").status_code == 302
     other = get_user(app, "admin2")
     assert other.role == "inspector" and not other.active
 

@@ -6,9 +6,9 @@ date and drops out of the years after it (policy.store_open_in_year).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, select, update
 
 from models import Store, Survey, User, db
 from survey.domain import audit, policy
@@ -53,10 +53,40 @@ def update_store(store: Store, values: dict, actor: User | None) -> None:
     db.session.commit()
 
 
-def close_store(store: Store, closed_on: date, actor: User | None) -> None:
-    """Close a store as of a date; it is kept with its surveys (committed)."""
+class ClosingTooFarAhead(ValueError):
+    """A closing date more than a year ahead is a typing mistake, not a plan."""
+
+
+def latest_closing_day(today: date) -> date:
+    """The last day a store may be closed as of: one year from today (28/02 for a 29/02)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def check_closing(store: Store, closed_on: date, today: date) -> None:
+    """Raise ClosingBeforeOpening or ClosingTooFarAhead when a store may not close as of this date."""
     if store.opened_on and closed_on < store.opened_on:
         raise ClosingBeforeOpening(closed_on)
+    if closed_on > latest_closing_day(today):
+        raise ClosingTooFarAhead(closed_on)
+
+
+def surveys_after(store: Store, day: date) -> int:
+    """How many of the store's surveys were made after a local day (a closing date typed wrong shows here)."""
+    end = datetime.combine(day + timedelta(days=1), time(), policy.LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+    return db.session.scalar(
+        select(func.count()).select_from(Survey).where(Survey.store_id == store.id, Survey.visited_at >= end)
+    )
+
+
+def close_store(store: Store, closed_on: date, actor: User | None) -> None:
+    """Close a store as of a date; it is kept with its surveys (committed).
+
+    The pages call this only from a confirmed POST that named the date (survey.web.stores).
+    """
+    check_closing(store, closed_on, policy.local_today())
     before = str(store.closed_on or "")
     store.closed_on = closed_on
     audit.record(actor, "store_close", audit.store_target(store), before, str(closed_on))

@@ -22,7 +22,7 @@ from models import Store, StoreLink, User, db, utcnow
 from survey.domain import audit, policy
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-LINK_ACTIONS = ("revoke", "replace")
+LINK_ACTIONS = ("create", "revoke", "replace")
 
 
 def token_for(nonce: str) -> str:
@@ -45,22 +45,54 @@ def new_link(store: Store, actor: User | None) -> StoreLink:
     return link
 
 
-def active_link(store: Store, actor: User | None) -> StoreLink | None:
-    """The store's link in force; a store that never had one gets one, a revoked one stays closed."""
-    links = db.session.scalars(select(StoreLink).where(StoreLink.store_id == store.id).order_by(StoreLink.id)).all()
-    if not links:
-        link = new_link(store, actor)
-        audit.record(actor, "link_create", audit.store_target(store), "", "new link")
-        db.session.commit()
+def links_of(store: Store) -> list[StoreLink]:
+    """Every link the store ever had, oldest first."""
+    return list(db.session.scalars(select(StoreLink).where(StoreLink.store_id == store.id).order_by(StoreLink.id)))
+
+
+def link_in_force(store: Store) -> StoreLink | None:
+    """The store's link in force, or None; reading it never makes or changes a link (pages call this)."""
+    return db.session.scalar(
+        select(StoreLink)
+        .where(StoreLink.store_id == store.id, StoreLink.revoked_at.is_(None))
+        .order_by(StoreLink.id)
+        .limit(1)
+    )
+
+
+def create_link(store: Store, actor: User | None, comment: str = "") -> StoreLink:
+    """Give the store a link when it has none in force, audited (committed); one in force is kept as it is.
+
+    Only a POST that asks for it calls this: viewing a page never makes a link.
+    """
+    link = link_in_force(store)
+    if link is not None:
         return link
-    return next((link for link in links if link.revoked_at is None), None)
+    link = new_link(store, actor)
+    audit.record(actor, "link_create", audit.store_target(store), "", "new link", comment[:500])
+    db.session.commit()
+    return link
+
+
+def active_link(store: Store, actor: User | None) -> StoreLink | None:
+    """The store's link in force; a store that never had one gets one, a revoked one stays closed.
+
+    For the command line and tests, which stand for a reviewer who asked for the link. Pages
+    never call it on a GET: they read link_in_force, and make a link only by a POST (create_link).
+    """
+    if not links_of(store):
+        return create_link(store, actor)
+    return link_in_force(store)
 
 
 def change_link(store: Store, action: str, actor: User | None, comment: str = "") -> None:
-    """Revoke the store's link, or replace it with a new one; effective at once, audited."""
+    """Create the store's link, revoke it, or replace it with a new one; effective at once, audited."""
     if action not in LINK_ACTIONS:
         raise ValueError(f"unknown link action {action!r}")
-    current = active_link(store, actor)
+    if action == "create":
+        create_link(store, actor, comment)
+        return
+    current = link_in_force(store)
     # Every link still in force goes, should two ever have been made at once.
     for live in db.session.scalars(
         select(StoreLink).where(StoreLink.store_id == store.id, StoreLink.revoked_at.is_(None))

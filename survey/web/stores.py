@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from models import STORE_CLASSES, AdminUnit, Store, db
 from survey.domain import figures, importing, official_units, policy, registry, search
@@ -106,8 +106,33 @@ class NewStoreForm(StoreForm):
 
 
 class CloseForm(TranslatedForm):
-    closed_on = DateField(_l("Closed as of"), validators=[DataRequired()], default=today_local)
+    """Close a store as of a date the admin types (no default), in two steps: the date, then a confirmation.
+
+    A POST without the date changes nothing and shows the form with an error; a POST with a
+    date but without `confirm` shows what closing would change; only one with both closes.
+    """
+
+    closed_on = DateField(_l("Closed as of"), validators=[InputRequired(_l("Enter the date the store closed."))])
     submit = SubmitField(_l("Close the store"))
+    confirm = SubmitField(_l("Yes, close the store"))
+
+    def __init__(self, *args, store: Store, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.store = store
+
+    def validate_closed_on(self, field) -> None:
+        if field.data is None:
+            return  # not a date: the field's own message says so
+        try:
+            registry.check_closing(self.store, field.data, today_local())
+        except registry.ClosingBeforeOpening:
+            opened = local_date(self.store.opened_on)
+            message = _("The closing date cannot be before the opening date, %(date)s.", date=opened)
+            raise ValidationError(message) from None
+        except registry.ClosingTooFarAhead:
+            latest = local_date(registry.latest_closing_day(today_local()))
+            message = _("The closing date can be at most one year from today, %(date)s.", date=latest)
+            raise ValidationError(message) from None
 
 
 class ImportForm(TranslatedForm):
@@ -239,27 +264,55 @@ def edit_store(code: str):
         registry.update_store(store, form_values(form), current_user._get_current_object())
         flash(_("Store %(code)s saved.", code=store.code), "info")
         return redirect(url_for("stores.list_stores"))
-    close_form = CloseForm(formdata=None, closed_on=store.closed_on or today_local())
+    close_form = CloseForm(formdata=None, store=store, closed_on=store.closed_on)
     return render_template("stores/form.html", form=form, store=store, close_form=close_form)
 
 
-@bp.post("/stores/<code>/close")
+def asked_date() -> date | None:
+    """The date in ?closed_on=, to fill the field again; anything else is ignored."""
+    try:
+        return date.fromisoformat(request.args.get("closed_on", ""))
+    except ValueError:
+        return None
+
+
+def render_close(store: Store, form: CloseForm, confirming: bool = False):
+    """The closing page: the date with its errors, or, once the date is valid, what closing changes."""
+    closed_on = form.closed_on.data
+    return render_template(
+        "stores/close.html",
+        store=store,
+        form=form,
+        confirming=confirming,
+        latest=registry.latest_closing_day(today_local()),
+        later_surveys=registry.surveys_after(store, closed_on) if confirming else 0,
+    )
+
+
+@bp.route("/stores/<code>/close", methods=["GET", "POST"])
 @role_required("admin")
 def close_store(code: str):
-    """Close a store as of a date; it is kept with its surveys."""
+    """Close a store as of a date, after a confirmation; it is kept with its surveys.
+
+    GET shows the date field; the first POST checks the date and shows what closing changes;
+    only a POST with the date and `confirm` closes the store.
+    """
     store = store_or_404(code)
-    form = CloseForm()
+    if request.method == "GET":  # the date field, filled from "Change the date" or the date in force
+        return render_close(store, CloseForm(formdata=None, store=store, closed_on=asked_date() or store.closed_on))
+    form = CloseForm(store=store)
     if not form.validate_on_submit():
-        flash(_("Enter the date the store closed."), "error")
-    else:
-        try:
-            registry.close_store(store, form.closed_on.data, current_user._get_current_object())
-        except registry.ClosingBeforeOpening:
-            flash(_("The closing date cannot be before the opening date."), "error")
-            return redirect(url_for("stores.edit_store", code=store.code))
-        flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=local_date(store.closed_on)), "info")
-        return redirect(url_for("stores.list_stores"))
-    return redirect(url_for("stores.edit_store", code=store.code))
+        return render_close(store, form)
+    if not form.confirm.data:
+        return render_close(store, form, confirming=True)
+    try:
+        registry.close_store(store, form.closed_on.data, current_user._get_current_object())
+    except (registry.ClosingBeforeOpening, registry.ClosingTooFarAhead):  # the store changed meanwhile
+        db.session.rollback()
+        form.validate()
+        return render_close(store, form)
+    flash(_("Store %(code)s closed as of %(date)s.", code=store.code, date=local_date(store.closed_on)), "info")
+    return redirect(url_for("stores.list_stores"))
 
 
 @bp.route("/stores/import", methods=["GET", "POST"])

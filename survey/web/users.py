@@ -1,4 +1,8 @@
-"""User management for admins: list, create, change role, deactivate, reset password."""
+"""User management for admins: list, create, change role, deactivate, reset password.
+
+Deactivating is its own action, never a side effect of saving the edit form: a page says that
+every session of the user ends, and only a POST with the box "I confirm" ticked does it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional, ValidationError
 
 from models import ROLES, User, db
 from survey.domain import accounts
@@ -43,8 +47,10 @@ def checked_by(problem):
     return check
 
 
-def role_field() -> SelectField:
-    return SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES])
+def role_field(*validators) -> SelectField:
+    return SelectField(
+        _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES], validators=list(validators)
+    )
 
 
 def confirm_field() -> PasswordField:
@@ -69,8 +75,12 @@ class NewUserForm(TranslatedForm):
 
 
 class EditUserForm(TranslatedForm):
-    role = role_field()
-    active = BooleanField(_l("Active (can log in)"))
+    """A user's role and password; whether they can log in is changed apart (DeactivateForm, ActivateForm).
+
+    The role must be sent: a POST with only a CSRF token changes nothing and shows the form again.
+    """
+
+    role = role_field(InputRequired())
     password = PasswordField(_l("New password"), validators=password_validators(required=False))
     confirm = confirm_field()
     submit = SubmitField(_l("Save"))
@@ -84,9 +94,21 @@ class EditUserForm(TranslatedForm):
         if self.editing_self and field.data != "admin":
             raise ValidationError(_("You cannot remove your own admin role."))
 
-    def validate_active(self, field: BooleanField) -> None:
-        if self.editing_self and not field.data:
-            raise ValidationError(_("You cannot deactivate your own account."))
+
+class DeactivateForm(TranslatedForm):
+    """Deactivate a user: only with the confirmation ticked."""
+
+    confirm = BooleanField(
+        _l("I confirm deactivating this account"),
+        validators=[DataRequired(_l("Tick this box to deactivate the account."))],
+    )
+    submit = SubmitField(_l("Deactivate the account"))
+
+
+class ActivateForm(TranslatedForm):
+    """Let a deactivated user log in again: only by its button (its name is sent only when pressed)."""
+
+    activate = SubmitField(_l("Reactivate the account"))
 
 
 @bp.route("/users")
@@ -115,18 +137,66 @@ def new_user():
     return render_template("users/new.html", form=form, min_password=MIN_PASSWORD_LENGTH)
 
 
+def render_edit(user: User, form: EditUserForm, status: int = 200, activate_form: ActivateForm | None = None):
+    return (
+        render_template(
+            "users/edit.html",
+            form=form,
+            user=user,
+            editing_self=user.id == current_user.id,
+            min_password=MIN_PASSWORD_LENGTH,
+            activate_form=activate_form or ActivateForm(formdata=None),
+        ),
+        status,
+    )
+
+
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_user(user_id: int):
-    """Change a user's role or active flag, or set a new password (blank keeps the old one)."""
+    """Change a user's role, or set a new password (blank keeps the old one); it never deactivates."""
     user = db.get_or_404(User, user_id)
-    editing_self = user.id == current_user.id
-    form = EditUserForm(obj=user, editing_self=editing_self)
+    form = EditUserForm(obj=user, editing_self=user.id == current_user.id)
     if form.validate_on_submit():
-        accounts.update_user(user, form.role.data, form.active.data, form.password.data, current_user)
+        accounts.update_user(user, form.role.data, user.active, form.password.data, current_user)
         db.session.commit()
         flash(_("User %(name)s was updated.", name=user.username), "info")
         return redirect(url_for("users.list_users"))
-    return render_template(
-        "users/edit.html", form=form, user=user, editing_self=editing_self, min_password=MIN_PASSWORD_LENGTH
-    )
+    return render_edit(user, form)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@role_required("admin")
+def deactivate_user(user_id: int):
+    """Ask to confirm, saying that the user's sessions end; deactivate only when the box is ticked."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("users.edit_user", user_id=user.id))
+    if not user.active:
+        flash(_("User %(name)s is already deactivated.", name=user.username), "info")
+        return redirect(url_for("users.edit_user", user_id=user.id))
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        accounts.update_user(user, user.role, False, None, current_user)  # ends every session of the user
+        db.session.commit()
+        flash(_("User %(name)s was deactivated and logged out everywhere.", name=user.username), "info")
+        return redirect(url_for("users.list_users"))
+    return render_template("users/deactivate.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/activate")
+@role_required("admin")
+def activate_user(user_id: int):
+    """Let a deactivated user log in again (with their password as it was)."""
+    user = db.get_or_404(User, user_id)
+    form = ActivateForm()
+    if not (form.validate_on_submit() and form.activate.data):
+        edit_form = EditUserForm(formdata=None, obj=user, editing_self=user.id == current_user.id)
+        form.activate.errors = [_("Press the button to let this user log in again.")]
+        return render_edit(user, edit_form, 200, form)
+    if not user.active:
+        accounts.update_user(user, user.role, True, None, current_user)
+        db.session.commit()
+    flash(_("User %(name)s can log in again.", name=user.username), "info")
+    return redirect(url_for("users.list_users"))

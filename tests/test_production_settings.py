@@ -91,3 +91,14 @@ def test_a_store_name_stored_with_a_control_character_still_exports(app, client,
     assert response.status_code == 200
     cells = [cell.value for row in load_workbook(io.BytesIO(response.data)).active.iter_rows() for cell in row]
     assert "Siêu thị Cũ" in cells
+
+
+def test_the_link_page_prints_the_configured_address(app, client, auth):
+    # The address comes from public_address (tested above against forged Host headers).
+    from tests.test_self_report import current_url, make_link
+
+    auth.login("reviewer")
+    make_link(client)
+    assert current_url(client).startswith("http://localhost/r/")  # make run, on this machine
+    app.config["PUBLIC_BASE_URL"] = "https://baobi.example.vn"
+    assert current_url(client).startswith("https://baobi.example.vn/r/")

@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length
 from models import AdminUnit, AuditEntry, Store, StoreLink, db
 from survey.domain import figures, policy, tokens
 from survey.web.auth import role_required
+from survey.web.public_address import absolute
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("links", __name__)
@@ -56,9 +57,8 @@ def active_link_or_404(store: Store) -> StoreLink:
 
 
 def public_url(link: StoreLink) -> str:
-    """The absolute link printed in the QR code, from PUBLIC_BASE_URL behind a proxy."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
-    return base.rstrip("/") + url_for("self_report.report", token=tokens.token_for(link.nonce))
+    """The absolute link printed in the QR code (public_address: never from a stranger's Host header)."""
+    return absolute(url_for("self_report.report", token=tokens.token_for(link.nonce)))
 
 
 def qr_png(text: str) -> bytes:

@@ -55,7 +55,8 @@ class Browser:
     def log_in(self, username: str, password: str | None = None) -> int:
         _, page = self.request("GET", "/login")
         match = CSRF_INPUT.search(page.decode())
-        form = {"username": username, "password": password or PASSWORDS[username], "csrf_token": match.group(1) or match.group(2)}
+        token = match.group(1) or match.group(2)
+        form = {"username": username, "password": password or PASSWORDS[username], "csrf_token": token}
         status, _ = self.request("POST", "/login", urllib.parse.urlencode(form).encode(), self.form_headers)
         if status in (200, 302):
             self.token = json.loads(self.request("GET", "/api/v1/csrf")[1] or b"{}").get("csrf_token", "")

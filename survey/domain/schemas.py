@@ -183,6 +183,11 @@ class ReviewIn(Payload):
     state: ReviewState
     comment: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
 
+    @field_validator("comment")
+    @classmethod
+    def no_control_characters(cls, value: str) -> str:
+        return refuse_control_characters(value)
+
 
 class StoreOut(BaseModel):
     code: str

@@ -27,7 +27,10 @@ def parse_moment(text: str) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # year 1 or 9999 with an offset: no such moment in UTC
+            return None
     return moment
 
 

@@ -32,7 +32,8 @@ from survey.web.indicator_pages import available_years, chosen_year
 
 bp = Blueprint("dashboard", __name__)
 LEVELS = ("district", "commune")
-REPORT_LANGUAGE = "vi"  # the report is an official document of a Vietnamese authority
+PERIOD_ARGS = ("year", "period", "from", "to", "level")  # what the Word link repeats of the page's query
+REPORT_LANGUAGE = "vi"  # the Word file is the document a Vietnamese authority sends
 
 
 def chosen_level(year: int) -> str:
@@ -166,10 +167,9 @@ def report_names() -> report.Names:
 
 
 def report_document() -> report.Document:
-    """The report asked for, in Vietnamese whatever the page's language: it is the Department's document."""
+    """The report asked for, in the current language."""
     period = chosen_period()
-    with force_locale(REPORT_LANGUAGE):
-        return report.build(period, chosen_level(period.last), report_settings.current(), report_names())
+    return report.build(period, chosen_level(period.last), report_settings.current(), report_names())
 
 
 @bp.route("/report", endpoint="report")
@@ -180,8 +180,7 @@ def report_page():
     charts = {
         index: chart_data_uri(block) for index, block in enumerate(document.body) if isinstance(block, report.Chart)
     }
-    with force_locale(REPORT_LANGUAGE):
-        body = render_template("report/document.html", document=document, report=report, charts=charts)
+    body = render_template("report/document.html", document=document, charts=charts)
     years = available_years()
     return render_template(
         "dashboard/report.html",
@@ -190,7 +189,7 @@ def report_page():
         years=years,
         phases=policy.PHASES,
         this_year=policy.local_today().year,
-        docx_args=request.args.to_dict(),
+        docx_args={key: value for key, value in request.args.items() if key in PERIOD_ARGS},
         signer_missing=not document.settings.signer_name,
     )
 
@@ -198,14 +197,18 @@ def report_page():
 @bp.route("/report.docx")
 @role_required("reviewer", "admin")
 def report_docx():
-    """The same report as a Word file, for the Department to add its assessment and proposals and sign."""
-    document = report_document()
+    """The same report as a Word file, for the Department to add its assessment and proposals and sign.
+
+    Always in Vietnamese, whatever the page's language: it is the document the Department sends."""
+    with force_locale(REPORT_LANGUAGE):
+        document = report_document()
+        content = report_docx_writer.write(document)
     period = document.period
     name = (
         f"bao-cao-{period.first}.docx" if period.first == period.last else f"bao-cao-{period.first}-{period.last}.docx"
     )
     return send_file(
-        io.BytesIO(report_docx_writer.write(document)),
+        io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=name,

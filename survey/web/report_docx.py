@@ -30,7 +30,7 @@ PAGE = {"width": 210, "height": 297, "top": 20, "bottom": 20, "left": 30, "right
 TEXT_WIDTH = PAGE["width"] - PAGE["left"] - PAGE["right"]  # 165 mm
 HEAD_COLUMNS = (65, 100)  # mm: issuing body | national heading
 SIGN_COLUMNS = (80, 85)  # mm: recipients | signer
-BODY_PT, TABLE_PT = 14, 11
+BODY_PT, TABLE_PT, HEADER_PT = 14, 11, 10
 INDENT = Mm(10)
 # The chart's fonts, the first found is used: each has every Vietnamese letter.
 CHART_FONTS = {
@@ -279,7 +279,7 @@ def data_table(doc, block: report.Table) -> None:
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    first = 42 if len(block.columns) > 4 else 60
+    first = 36 if len(block.columns) > 6 else 60
     rest = (TEXT_WIDTH - first) / max(len(block.columns) - 1, 1)
     widths = [first, *[rest] * (len(block.columns) - 1)]
     set_widths(table, widths)
@@ -288,7 +288,7 @@ def data_table(doc, block: report.Table) -> None:
     flag.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(flag)
     for cell, column, width in zip(header.cells, block.columns, widths, strict=True):
-        cell_text(cell, column.title, bold=True, center=True)
+        cell_text(cell, column.title, bold=True, center=True, size=HEADER_PT)
         cell.width = Mm(width)
     for values in block.rows:
         cells = table.add_row().cells
@@ -302,10 +302,12 @@ def data_table(doc, block: report.Table) -> None:
     paragraph(doc, after=6)
 
 
-def cell_text(cell, text: str, bold: bool = False, center: bool = False, right: bool = False) -> None:
+def cell_text(
+    cell, text: str, bold: bool = False, center: bool = False, right: bool = False, size: float = TABLE_PT
+) -> None:
     para = cell.paragraphs[0]
     run = para.add_run(text)
-    run.font.size, run.bold = Pt(TABLE_PT), bold
+    run.font.size, run.bold = Pt(size), bold
     para.paragraph_format.space_after = Pt(0)
     if center:
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -305,3 +305,18 @@ def test_the_poster_sheet_makes_links_only_when_asked(app, client, auth):
     assert links == {"S-001": True, "S-002": False, "S-003": True}  # a revoked link stays revoked
     assert app.test_client().get(f"/r/{revoked_token}").status_code == 404
     assert client.post("/posters/links", data={"csrf_token": csrf_from(sheet)}).status_code == 400
+
+
+def test_a_closing_date_typed_on_the_edit_form_goes_through_the_confirmation(app, admin):
+    from tests.conftest import store_form
+
+    page = admin.get("/stores/S-001/edit").get_data(as_text=True)
+    form = store_form(csrf_token=csrf_from(page), name="Tên mới", unit_code="HY-PH", opened_on="2019-05-01")
+    form["closed_on"] = "2025-03-31"
+    response = admin.post("/stores/S-001/edit", data=form)
+    assert response.status_code == 302 and "/stores/S-001/close?closed_on=2025-03-31" in response.headers["Location"]
+    with app.app_context():
+        assert store().name == "Tên mới"  # the other fields are saved
+        assert store().closed_on is None  # the closing waits for its confirmation
+    confirm_page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="2025-03-31"' in confirm_page

@@ -261,7 +261,15 @@ def edit_store(code: str):
     form.unit_code.choices = unit_select_choices(keep=store.unit)
     form.legacy_unit_code.choices = legacy_select_choices()
     if form.validate_on_submit():
-        registry.update_store(store, form_values(form), current_user._get_current_object())
+        values = form_values(form)
+        closing = values["closed_on"]
+        if closing is not None and closing != store.closed_on:
+            # A new closing date goes through the closing page's confirmation, like the close button.
+            values["closed_on"] = store.closed_on
+            registry.update_store(store, values, current_user._get_current_object())
+            flash(_("Store %(code)s saved. Confirm the closing date below.", code=store.code), "info")
+            return redirect(url_for("stores.close_store", code=store.code, closed_on=closing.isoformat()))
+        registry.update_store(store, values, current_user._get_current_object())
         flash(_("Store %(code)s saved.", code=store.code), "info")
         return redirect(url_for("stores.list_stores"))
     close_form = CloseForm(formdata=None, store=store, closed_on=store.closed_on)

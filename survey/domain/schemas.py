@@ -82,6 +82,14 @@ class Location(Payload):
     accuracy_m: Annotated[float | None, Field(strict=True, ge=0, le=100_000)] = None
 
 
+def canonical_uuid(value: str) -> str:
+    """Accept any UUID spelling and keep its canonical lower-case form."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError("not a UUID") from None
+
+
 class PhotoRef(Payload):
     """A photo the survey lists; its bytes follow on their own (PUT /api/v1/photos/<id>)."""
 
@@ -91,10 +99,7 @@ class PhotoRef(Payload):
     @field_validator("id")
     @classmethod
     def id_is_uuid(cls, value: str) -> str:
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            raise ValueError("not a UUID") from None
+        return canonical_uuid(value)
 
     @field_validator("caption")
     @classmethod
@@ -121,13 +126,7 @@ class SurveyIn(Payload):
     @field_validator("id", "supersedes")
     @classmethod
     def id_is_uuid(cls, value: str | None) -> str | None:
-        """Accept any UUID spelling and keep its canonical lower-case form."""
-        if value is None:
-            return None
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            raise ValueError("not a UUID") from None
+        return None if value is None else canonical_uuid(value)
 
     @field_validator("visited_at")
     @classmethod

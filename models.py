@@ -273,6 +273,38 @@ class Survey(db.Model):
     )
 
 
+class StoreYearStatus(db.Model):
+    """A store's deciding survey of a year, with its zone totals, its eco-label count and its verdict.
+
+    Kept up to date in the same transaction as every write that changes it
+    (survey/domain/store_years.py), so that the figures read one row per store however many
+    surveys the years have piled up. One row per store, year and scope: "all" surveys, or one
+    source alone (the dashboard's split by source). A store-year with no counted survey has no row.
+    Whether the store is in scope that year (type, opening, closing) is read from the store itself.
+    """
+
+    __tablename__ = "store_year_status"
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey.id"))
+    # The deciding survey's own facts, copied so that reading needs no other table.
+    source: Mapped[str] = mapped_column(String(20))
+    review_state: Mapped[str] = mapped_column(String(20))
+    visited_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    # Eco units and all units per zone of policy.ZONES; null when the survey has no line in the zone.
+    checkout_eco: Mapped[int | None] = mapped_column(Integer)
+    checkout_total: Mapped[int | None] = mapped_column(Integer)
+    store_packed_eco: Mapped[int | None] = mapped_column(Integer)
+    store_packed_total: Mapped[int | None] = mapped_column(Integer)
+    eco_label_skus: Mapped[int] = mapped_column(Integer)  # counted label types only
+    compliant: Mapped[bool] = mapped_column(Boolean)  # by the rule in force for the year
+
+    __table_args__ = (CheckConstraint("scope IN ('all', 'inspection', 'self_report')", name="scope"),)
+
+
 class PackagingLine(db.Model):
     __tablename__ = "packaging_line"
 

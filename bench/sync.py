@@ -15,8 +15,6 @@ Goal (issue 13): the API within 5 times the bare insert, aiming at 2.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import re
 import sys
@@ -26,9 +24,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from databases import database, kinds  # noqa: E402
 
 from app import create_app  # noqa: E402
 from models import AdminUnit, EcoLabelLine, PackagingLine, Store, Survey, User, db  # noqa: E402
@@ -159,25 +159,6 @@ def time_bare(app, batches: list[list[dict]], store_ids: dict[str, int], inspect
         return time.perf_counter() - start
 
 
-@contextlib.contextmanager
-def database(kind: str, folder: str, name: str):
-    """A fresh database URI and engine options: a file for SQLite, a throw-away schema on PostgreSQL."""
-    if kind == "SQLite":
-        yield f"sqlite:///{folder}/{name}.db", {}
-        return
-    url = os.environ["DATABASE_URL"]
-    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def run(kind: str, folder: str) -> tuple[float, float]:
     surveys = payloads(random.Random(889))
     batches = [surveys[i : i + BATCH] for i in range(0, len(surveys), BATCH)]
@@ -202,11 +183,8 @@ def run(kind: str, folder: str) -> tuple[float, float]:
 
 
 def main() -> None:
-    kinds = ["SQLite"]
-    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        kinds.append("PostgreSQL")
     with tempfile.TemporaryDirectory() as folder:
-        for kind in kinds:
+        for kind in kinds():
             api, bare = run(kind, folder)
             print(f"Sync of {SURVEYS:,} surveys in batches of {BATCH}, {STORES:,} stores, {kind}:")
             print(f"  through the API:  {api:6.2f} s  {SURVEYS / api:8,.0f} surveys/s")

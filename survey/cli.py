@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, Store, db
-from survey.domain import accounts, backup, conversion, demo, importing, official_units, photos
+from survey.domain import accounts, backup, conversion, demo, importing, official_units, photos, store_years
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -28,7 +28,21 @@ def init_db_command() -> None:
     """Create or upgrade the schema and load the vocabularies (safe to run twice)."""
     upgrade()
     load_vocabularies()
+    if store_years.needs_building():
+        # A database upgraded from before the store-year table: fill it once from the surveys.
+        total, _changed = store_years.rebuild()
+        click.echo(f"Đã lập bảng tình trạng cửa hàng theo năm / Store-year table built: {total} rows")
+        db.session.commit()
     click.echo("Cơ sở dữ liệu đã sẵn sàng. / Database is ready.")
+
+
+@click.command("rebuild-store-years")
+@with_appcontext
+def rebuild_store_years_command() -> None:
+    """Work out each store's status per year again from the surveys, and say what had drifted."""
+    total, changed = store_years.rebuild()
+    db.session.commit()
+    click.echo(f"{total} dòng; {changed} dòng đã được sửa / {total} rows; {changed} rows corrected")
 
 
 @click.command("create-user")
@@ -227,6 +241,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
         init_db_command,
+        rebuild_store_years_command,
         create_user_command,
         import_stores_command,
         import_units_command,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app import create_app
 from models import AdminUnit, Store, Survey, User, db
-from survey.domain import sync, tokens
+from survey.domain import policy, review, sync, tokens
 from survey.domain.vocabularies import load_vocabularies
 
 PASSWORDS = {
@@ -182,7 +182,7 @@ CHECKOUT_ALL_ECO = [{"zone": "checkout", "category": "PAPER", "count": 20}]
 
 
 def visit(store, when, packaging, source="inspection", state="received", labels=()):
-    """Store a survey through the same path as the API, then set its review state."""
+    """Store a survey through the same path as the API, then review it as a reviewer would."""
     sender = db.session.scalar(select(User).where(User.username == "inspector"))
     payload = {
         "id": str(uuid.uuid4()),
@@ -194,9 +194,10 @@ def visit(store, when, packaging, source="inspection", state="received", labels=
     }
     result = sync.store_survey(payload, source, sender if source == "inspection" else None)
     assert result["status"] == "created", result
-    survey = db.session.get(Survey, uuid.UUID(payload["id"]))
-    survey.review_state = state
-    db.session.commit()
+    if state != "received":
+        reviewer = db.session.scalar(select(User).where(User.username == "reviewer"))
+        survey = db.session.get(Survey, uuid.UUID(payload["id"]))
+        review.set_state(survey, state, "Lý do kiểm tra" if policy.reason_missing(state, "") else "", reviewer)
     return payload["id"]
 
 

@@ -144,6 +144,29 @@ def test_same_batch_ten_times_stores_each_survey_once(api, app):
     assert count_rows(app, PackagingLine) == 4
 
 
+def test_a_survey_stored_by_another_request_meanwhile_is_refused_alone(api, app, monkeypatch):
+    """The batch is checked, then another request stores one of its ids before the batch is written:
+    the database refuses the bulk insert, and the batch is written again one survey at a time."""
+    from survey.domain import sync as sync_module
+
+    api.login("inspector")
+    raced = make_survey()
+    assert sync_via_api(api, raced)[0]["status"] == "created"
+    real_read = sync_module.Batch.read
+
+    def blind_to_the_race(surveys):
+        batch = real_read(surveys)
+        batch.known.pop(uuid.UUID(raced["id"]))  # as if it had been read just before the other request wrote it
+        return batch
+
+    monkeypatch.setattr(sync_module.Batch, "read", staticmethod(blind_to_the_race))
+    first, last = make_survey(), make_survey()
+    results = sync_via_api(api, first, raced, last)
+    assert [r["status"] for r in results] == ["created", "duplicate", "created"]
+    assert count_rows(app, Survey) == 3
+    assert count_rows(app, PackagingLine) == 3 * len(first["packaging"])
+
+
 def test_duplicate_ignores_spelling_of_same_content(api, app):
     api.login("inspector")
     survey = make_survey()
@@ -434,15 +457,15 @@ def test_an_unexpected_error_refuses_that_survey_alone(api, app, monkeypatch):
     """A survey that breaks the server's code is set aside; the rest of the batch is stored."""
     from survey.domain import sync as sync_module
 
-    real = sync_module.store_survey
+    real = sync_module.build_rows
     broken_id = str(uuid.uuid4())
 
-    def fragile(item, *args, **kwargs):
-        if item.get("id") == broken_id:
+    def fragile(index, survey, *args, **kwargs):
+        if survey.id == broken_id:
             raise OverflowError("date value out of range")
-        return real(item, *args, **kwargs)
+        return real(index, survey, *args, **kwargs)
 
-    monkeypatch.setattr(sync_module, "store_survey", fragile)
+    monkeypatch.setattr(sync_module, "build_rows", fragile)
     api.login("inspector")
     results = sync_via_api(api, make_survey(), make_survey(id=broken_id), make_survey())
     assert [r["status"] for r in results] == ["created", "invalid", "created"]

@@ -1,33 +1,23 @@
 """Gather from the database what the policy needs, with portable SQL, and ask it.
 
-The database does the heavy part (one deciding survey per store, zone totals,
-eco-label sums) with window functions and GROUP BY that SQLite and PostgreSQL share;
-`survey.domain.policy` then judges each store by the stored rule in force
-(`survey.domain.rulebook`) and computes every figure, so the rules of docs/policy.md
-live in one place. The SQL conditions below mirror policy functions of the same name;
-tests check that both agree.
+Each store's deciding survey of a year, its totals and its verdict are kept on write in the
+store-year table (`survey.domain.store_years`), so a year's figures read one row per store
+however long the history. `survey.domain.policy` then computes every figure from those rows,
+so the rules of docs/policy.md live in one place. The SQL conditions below mirror policy
+functions of the same name; tests check that both agree.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import UTC, date
+from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import (
-    AdminUnit,
-    EcoLabelLine,
-    EcoLabelType,
-    PackagingCategory,
-    PackagingLine,
-    Store,
-    Survey,
-    db,
-)
-from survey.domain import policy, rulebook
+from models import AdminUnit, EcoLabelLine, EcoLabelType, Store, StoreYearStatus, db
+from survey.domain import policy, rulebook, store_years
 
 
 def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
@@ -42,17 +32,6 @@ def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
             found.add(current)
             pending.extend(children[current])
     return found
-
-
-def counted_condition():
-    """SQL for "this survey counts" (see policy.survey_counts)."""
-    return and_(
-        Survey.superseded_by_id.is_(None),
-        or_(
-            and_(Survey.source == "inspection", Survey.review_state != "rejected"),
-            and_(Survey.source == "self_report", Survey.review_state == "approved"),
-        ),
-    )
 
 
 def open_on_condition(day: date):
@@ -79,106 +58,41 @@ def open_in_year_condition(year: int):
     )
 
 
-def store_facts(year: int, unit_ids: set[int] | None = None, source: str | None = None) -> list[policy.StoreFacts]:
-    """Each in-scope store open in the year, with its deciding survey if it has one.
+def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all") -> list[policy.StoreYear]:
+    """Each in-scope store open in the year, judged: its row of the store-year table, if it has one.
 
-    With unit_ids, only the stores whose unit, or unit before the reform, is one of them.
+    One row per store, however many surveys there are (survey/domain/store_years.py keeps the
+    table). With unit_ids, only the stores whose unit, or unit before the reform, is one of them;
+    with a source as scope, as if that source's surveys were the only ones.
     """
     legacy = aliased(AdminUnit)
-    stores_query = (
+    status = StoreYearStatus.__table__
+    query = (
         select(
-            Store.id,
             Store.code,
             Store.type,
-            Store.opened_on,
-            Store.closed_on,
             AdminUnit.code.label("unit_code"),
             legacy.code.label("legacy_unit_code"),
+            *status.c,
         )
         .join(AdminUnit, Store.unit_id == AdminUnit.id)
         .outerjoin(legacy, Store.legacy_unit_id == legacy.id)
+        .outerjoin(status, and_(status.c.store_id == Store.id, status.c.year == year, status.c.scope == scope))
         .where(Store.type.in_(policy.IN_SCOPE_TYPES), open_in_year_condition(year))
     )
     if unit_ids is not None:
-        stores_query = stores_query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
-    stores = db.session.execute(stores_query).all()
-    deciding = deciding_surveys(year, [row.id for row in stores], source) if stores else {}
+        query = query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
     return [
-        policy.StoreFacts(
+        policy.StoreYear(
             code=row.code,
             type=row.type,
             unit_code=row.unit_code,
-            opened_on=row.opened_on,
-            closed_on=row.closed_on,
-            surveys=(deciding[row.id],) if row.id in deciding else (),
+            deciding=store_years.facts_of(row) if row.survey_id is not None else None,
+            compliant=bool(row.compliant),
             legacy_unit_code=row.legacy_unit_code,
         )
-        for row in stores
+        for row in db.session.execute(query)
     ]
-
-
-def deciding_surveys(year: int, store_ids: list[int], source: str | None = None) -> dict[int, policy.SurveyFacts]:
-    """The latest counted survey of the year for each store, with its totals."""
-    conditions = [Survey.visit_year == year, counted_condition(), Survey.store_id.in_(store_ids)]
-    if source is not None:
-        conditions.append(Survey.source == source)
-    order = (Survey.visited_at.desc(), Survey.received_at.desc(), Survey.id.desc())
-    ranked = (
-        select(
-            Survey.id,
-            Survey.store_id,
-            Survey.source,
-            Survey.review_state,
-            Survey.visited_at,
-            Survey.received_at,
-            func.row_number().over(partition_by=Survey.store_id, order_by=order).label("rank"),
-        )
-        .where(*conditions)
-        .cte("ranked")
-    )
-    latest = select(ranked).where(ranked.c.rank == 1).cte("latest")
-    surveys = db.session.execute(select(latest)).all()
-    zones = zone_totals(latest)
-    labels = counted_label_skus(latest)
-    return {
-        row.store_id: policy.SurveyFacts(
-            id=str(row.id),
-            source=row.source,
-            review_state=row.review_state,
-            visited_at=row.visited_at.replace(tzinfo=UTC),
-            received_at=row.received_at.replace(tzinfo=UTC),
-            zones=zones.get(row.id, {}),
-            eco_label_skus=labels.get(row.id, 0),
-        )
-        for row in surveys
-    }
-
-
-def zone_totals(latest) -> dict:
-    """Eco units and all units per zone of each deciding survey."""
-    eco_units = func.sum(case((PackagingCategory.eco.is_(True), PackagingLine.count), else_=0))
-    query = (
-        select(latest.c.id, PackagingLine.zone, eco_units, func.sum(PackagingLine.count))
-        .join(PackagingLine, PackagingLine.survey_id == latest.c.id)
-        .join(PackagingCategory, PackagingCategory.code == PackagingLine.category_code)
-        .group_by(latest.c.id, PackagingLine.zone)
-    )
-    totals: dict = defaultdict(dict)
-    for survey_id, zone, eco, total in db.session.execute(query):
-        totals[survey_id][zone] = policy.ZoneCount(eco=int(eco or 0), total=int(total or 0))
-    return totals
-
-
-def counted_label_skus(latest) -> dict:
-    """Eco-labelled SKUs of counted label types in each deciding survey."""
-    query = (
-        select(latest.c.id, func.sum(EcoLabelLine.sku_count))
-        .join(EcoLabelLine, EcoLabelLine.survey_id == latest.c.id)
-        .join(EcoLabelType, EcoLabelType.code == EcoLabelLine.label_code)
-        .where(EcoLabelType.counted.is_(True))
-        .group_by(latest.c.id)
-    )
-    return {survey_id: int(total or 0) for survey_id, total in db.session.execute(query)}
 
 
 def year_indicators(
@@ -187,7 +101,7 @@ def year_indicators(
     """Every indicator of docs/policy.md for a year, for the whole province or one unit, optionally by level."""
     rule = rulebook.rule_for_year(year)
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
-    rows = policy.judge_stores(store_facts(year, unit_ids, source), year, rule)
+    rows = status_rows(year, unit_ids, source or "all")
     result = policy.indicators_from_rows(rows, year, rule)
     names = unit_names()
     for entry in result["by_unit"]:
@@ -227,7 +141,7 @@ def judged_stores(
     """The in-scope stores of a year judged by the rule in force: optionally one status, type or unit,
     or those with no unit at a level."""
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
-    rows = policy.judge_stores(store_facts(year, unit_ids), year, rulebook.rule_for_year(year))
+    rows = status_rows(year, unit_ids)
     tree = unit_tree() if unassigned_at else {}
     return [
         row
@@ -241,11 +155,11 @@ def judged_stores(
 def dashboard_figures(year: int, level: str) -> dict:
     """Everything the dashboard shows for a year: headline, units at a level, types, sources, labels."""
     rule = rulebook.rule_for_year(year)
-    rows = policy.judge_stores(store_facts(year), year, rule)
+    rows = status_rows(year)
     result = policy.indicators_from_rows(rows, year, rule)
     result["by_level"] = by_level(rows, level, result["target_pct"], unit_names())
     result["by_source"] = {
-        source: policy.indicators(store_facts(year, source=source), year, rule) for source in policy.SOURCES
+        source: policy.indicators_from_rows(status_rows(year, scope=source), year, rule) for source in policy.SOURCES
     }
     deciding = [uuid.UUID(row.deciding.id) for row in rows if row.deciding is not None]
     result["labels"] = label_breakdown(deciding)
@@ -272,7 +186,6 @@ def yearly_compliance(first: int = 2021, last: int = 2030) -> list[dict]:
     series = []
     for year in range(first, last + 1):
         rule = rulebook.rule_for_year(year)
-        rows = policy.judge_stores(store_facts(year), year, rule)
-        summary = policy.summarise(rows, policy.target_pct_for_year(year, rule))
+        summary = policy.summarise(status_rows(year), policy.target_pct_for_year(year, rule))
         series.append({"year": year, "compliance_pct": summary["compliance_pct"], "target_pct": summary["target_pct"]})
     return series

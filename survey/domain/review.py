@@ -7,7 +7,7 @@ from datetime import UTC, timedelta, timezone
 from flask_babel import gettext as _
 
 from models import Survey, User, db, utcnow
-from survey.domain import audit, policy, rulebook, vocabularies
+from survey.domain import audit, policy, rulebook, store_years, vocabularies
 
 
 def visited_at_iso(survey: Survey) -> str:
@@ -87,6 +87,8 @@ def set_state(survey: Survey, state: str, comment: str, reviewer: User) -> None:
     audit.record(reviewer, "review", audit.survey_target(survey), survey.review_state, state, comment)
     survey.review_state = state
     survey.review_comment, survey.reviewed_at = comment, utcnow()
+    db.session.flush()
+    store_years.refresh({(survey.store_id, survey.visit_year)})
     db.session.commit()
 
 

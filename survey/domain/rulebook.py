@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import ComplianceRule, User, db
-from survey.domain import audit, policy
+from survey.domain import audit, policy, store_years
 
 
 def versions(first_year: int) -> list[ComplianceRule]:
@@ -115,6 +115,8 @@ def save_version(
     db.session.add(row)
     audit.record(actor, "rule", audit.rule_target(phase.first_year), describe(before), describe(row), note)
     try:
+        db.session.flush()
+        store_years.rejudge(phase.first_year)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

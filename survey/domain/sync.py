@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Photo, Store, Survey, User, db
-from survey.domain import audit, policy
+from survey.domain import audit, policy, store_years
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
 
 EARLIEST_VISIT = datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
@@ -96,91 +97,176 @@ def canonical_hash(survey: SurveyIn) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def check_references(survey: SurveyIn, now: datetime) -> tuple[Store | None, dict[str, str]]:
-    """Check what the shape cannot: the store, the vocabularies, the dates, the totals."""
-    errors: dict[str, str] = {}
-    store = db.session.scalar(select(Store).where(Store.code == survey.store_code))
-    if store is None:
-        errors["store_code"] = _("Unknown store.")
-    moment = survey.visited_moment
-    if moment > now + FUTURE_TOLERANCE:
-        errors["visited_at"] = _("The visit cannot be more than a day in the future.")
-    elif moment < EARLIEST_VISIT:
-        errors["visited_at"] = _("The visit date is too far in the past.")
-    categories = {c.code: c for c in db.session.scalars(select(PackagingCategory))}
-    seen: set[tuple[str, str]] = set()
-    for index, line in enumerate(survey.packaging):
-        category = categories.get(line.category)
-        if category is None:
-            errors[f"packaging.{index}.category"] = _("Unknown packaging category.")
-        elif line.zone not in category.zone_list:
-            errors[f"packaging.{index}.category"] = _("This category is not counted in this zone.")
-        elif (line.zone, line.category) in seen:
-            errors[f"packaging.{index}.category"] = _("This category is listed twice in the zone.")
-        seen.add((line.zone, line.category))
-    if not any(line.zone == "checkout" and line.count > 0 for line in survey.packaging):
-        errors.setdefault("packaging", empty_checkout_message())
-    labels = {label.code: label for label in db.session.scalars(select(EcoLabelType))}
-    for index, line in enumerate(survey.eco_labels):
-        if line.label not in labels:
-            errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
-    errors.update(photo_errors(survey))
-    return store, errors
+# --- one batch -------------------------------------------------------------------------------------
+#
+# A batch is checked as a whole against what it reads once from the database, then written with one
+# insert per table in one transaction. A survey the database still refuses (another request stored
+# the same id meanwhile, or a value out of its range) sends the writing back one survey at a time,
+# each in a savepoint of its own, so that it is refused alone.
 
 
-def photo_errors(survey: SurveyIn) -> dict[str, str]:
-    """A photo id belongs to one survey: listed twice, or already listed by a stored survey, is refused."""
-    errors = {}
-    ids = [uuid.UUID(photo.id) for photo in survey.photos]
-    taken = set(db.session.scalars(select(Photo.id).where(Photo.id.in_(ids)))) if ids else set()
-    seen: set[uuid.UUID] = set()
-    for index, photo_id in enumerate(ids):
-        if photo_id in seen:
-            errors[f"photos.{index}.id"] = _("This photo is listed twice.")
-        elif photo_id in taken:
-            errors[f"photos.{index}.id"] = _("This photo belongs to another survey: give it a new id.")
-        seen.add(photo_id)
-    return errors
+@dataclass
+class KnownSurvey:
+    """What checking needs of a stored survey, or of one accepted earlier in the same batch."""
+
+    id: uuid.UUID
+    content_hash: str
+    store_id: int
+    visit_year: int
+    submitted_by_id: int | None
+    superseded: bool
 
 
-def build_survey(survey: SurveyIn, store: Store, source: str, sender: User | None, content_hash: str) -> Survey:
-    """Make the Survey row and its lines from a checked payload."""
-    moment = survey.visited_moment
-    offset = moment.utcoffset() or timedelta(0)
-    row = Survey(
-        id=uuid.UUID(survey.id),
-        store=store,
-        visited_at=moment.astimezone(UTC).replace(tzinfo=None),
-        visited_offset_min=int(offset.total_seconds() // 60),
-        visit_year=policy.survey_year(moment),
-        form_version=survey.form_version,
-        notes=survey.notes,
-        skus_checked=survey.skus_checked,
-        source=source,
-        review_state="received",
-        submitted_by=sender,
-        content_hash=content_hash,
+@dataclass
+class Batch:
+    """Everything checking a batch reads from the database, read once, after the stores are locked."""
+
+    store_ids: dict[str, int]
+    zones_by_category: dict[str, frozenset[str]]  # the zones each packaging category is counted in
+    eco: dict[str, bool]  # every packaging category: is it eco-friendly?
+    counted_labels: dict[str, bool]  # every eco-label type: is it counted?
+    known: dict[uuid.UUID, KnownSurvey]
+    taken_photos: set[uuid.UUID]
+
+    @classmethod
+    def read(cls, surveys: list[SurveyIn]) -> Batch:
+        codes = {survey.store_code for survey in surveys}
+        store_ids = dict(db.session.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).all())
+        store_years.lock_stores(store_ids.values())
+        ids = {uuid.UUID(survey.id) for survey in surveys}
+        ids |= {uuid.UUID(survey.supersedes) for survey in surveys if survey.supersedes is not None}
+        photo_ids = {uuid.UUID(photo.id) for survey in surveys for photo in survey.photos}
+        known_query = select(
+            Survey.id,
+            Survey.content_hash,
+            Survey.store_id,
+            Survey.visit_year,
+            Survey.submitted_by_id,
+            Survey.superseded_by_id,
+        ).where(Survey.id.in_(ids))
+        categories = list(db.session.scalars(select(PackagingCategory)))
+        return cls(
+            store_ids=store_ids,
+            zones_by_category={category.code: frozenset(category.zone_list) for category in categories},
+            eco={category.code: category.eco for category in categories},
+            counted_labels=dict(db.session.execute(select(EcoLabelType.code, EcoLabelType.counted)).all()),
+            known={
+                row.id: KnownSurvey(*row[:5], superseded=row.superseded_by_id is not None)
+                for row in db.session.execute(known_query)
+            },
+            taken_photos=set(db.session.scalars(select(Photo.id).where(Photo.id.in_(photo_ids))))
+            if photo_ids
+            else set(),
+        )
+
+
+@dataclass
+class Accepted:
+    """A checked survey, as the rows that store it and the facts the store-year table weighs."""
+
+    index: int
+    survey_id: uuid.UUID
+    content_hash: str
+    photo_ids: list[uuid.UUID]
+    earlier: KnownSurvey | None
+    survey_row: dict
+    packaging_rows: list[dict]
+    label_rows: list[dict]
+    photo_rows: list[dict]
+    new: store_years.NewSurvey
+
+
+def store_survey(raw: object, source: str, sender: User | None, now: datetime | None = None) -> dict:
+    """Check and store one survey (committed); return its sync result."""
+    return store_batch([raw], source, sender, now)[0]
+
+
+def store_batch(items: list, source: str, sender: User | None, now: datetime | None = None) -> list[dict]:
+    """Check and store a batch of surveys in one transaction; one result per survey, in order.
+
+    A survey that breaks is refused alone and never takes the others with it. The results are
+    those of storing each survey on its own, in order: a later copy of an id earlier in the
+    batch is a `duplicate` (or a `conflict`), as it would be had the first been sent before.
+    """
+    now = now or datetime.now(UTC)
+    results: list[dict | None] = [None] * len(items)
+    parsed = []
+    for index, raw in enumerate(items):
+        outcome = parse(raw)
+        if isinstance(outcome, dict):
+            results[index] = outcome
+        else:
+            parsed.append((index, *outcome))
+    accepted = []
+    if parsed:
+        batch = Batch.read([survey for _, survey, _ in parsed])
+        for index, survey, content_hash in parsed:
+            result, admitted = admit(index, survey, content_hash, batch, now, source, sender)
+            results[index] = result
+            if admitted is not None:
+                accepted.append(admitted)
+    written = write(accepted, results)
+    record_corrections(written, sender)
+    store_years.consider([item.new for item in written if item.earlier is None])
+    store_years.refresh(
+        {(item.new.store_id, item.new.year) for item in written if item.earlier is not None}
+        | {(item.earlier.store_id, item.earlier.visit_year) for item in written if item.earlier is not None}
     )
-    if survey.location is not None:
-        row.lat, row.lon, row.accuracy_m = survey.location.lat, survey.location.lon, survey.location.accuracy_m
-    row.packaging = [PackagingLine(zone=p.zone, category_code=p.category, count=p.count) for p in survey.packaging]
-    row.eco_labels = [
-        EcoLabelLine(label_code=e.label, product_group=e.product_group, sku_count=e.sku_count)
-        for e in survey.eco_labels
-    ]
-    row.photos = [
-        Photo(id=uuid.UUID(photo.id), position=index, caption=photo.caption)
-        for index, photo in enumerate(survey.photos)
-    ]
-    return row
+    db.session.commit()
+    return results
 
 
-def repeat_status(survey_id: str, content_hash: str) -> dict | None:
-    """Answer `duplicate` or `conflict` when the id is already stored, else None."""
-    existing = db.session.get(Survey, uuid.UUID(survey_id))
-    if existing is None:
-        return None
-    if existing.content_hash == content_hash:
+def parse(raw: object) -> dict | tuple[SurveyIn, str]:
+    """The checked shape of one item and its content hash, or its `invalid` result."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    result_id = raw_id if isinstance(raw_id, str) else None
+    if not isinstance(raw, dict):
+        return {"id": None, "status": "invalid", "errors": {"survey": _("Must be an object.")}}
+    try:
+        survey = SurveyIn.model_validate(raw)
+        return survey, canonical_hash(survey)
+    except ValidationError as error:
+        return {"id": result_id, "status": "invalid", "errors": field_errors(error)}
+    except (ValueError, OverflowError, TypeError) as error:
+        return unreadable(result_id, error)
+
+
+def unreadable(survey_id: str | None, error: Exception) -> dict:
+    """Input that slipped past validation: this survey is refused alone, and the error logged."""
+    current_app.logger.exception("Survey refused by an unexpected error", exc_info=error)
+    return {"id": survey_id, "status": "invalid", "errors": {"survey": _("This survey could not be read.")}}
+
+
+def admit(
+    index: int, survey: SurveyIn, content_hash: str, batch: Batch, now: datetime, source: str, sender: User | None
+) -> tuple[dict, Accepted | None]:
+    """Check one survey of the batch; when it is new and sound, make its rows and count it as known."""
+    survey_id = uuid.UUID(survey.id)
+    if (known := batch.known.get(survey_id)) is not None:
+        return repeat_result(survey.id, known.content_hash, content_hash), None
+    store_id, errors = check_references(survey, batch, now)
+    earlier, correction_errors = corrected_survey(survey, store_id, sender, batch)
+    errors |= correction_errors
+    if errors or store_id is None:
+        return {"id": survey.id, "status": "invalid", "errors": errors}, None
+    if earlier is not None and earlier.superseded:
+        return already_corrected(survey.id), None
+    try:
+        admitted = build_rows(index, survey, content_hash, store_id, source, sender, now, batch, earlier)
+    except (ValueError, OverflowError, TypeError) as error:
+        return unreadable(survey.id, error), None
+    batch.known[survey_id] = KnownSurvey(
+        survey_id, content_hash, store_id, admitted.new.year, admitted.survey_row["submitted_by_id"], False
+    )
+    batch.taken_photos.update(admitted.photo_ids)
+    if earlier is not None:
+        earlier.superseded = True
+    return {"id": survey.id, "status": "created"}, admitted
+
+
+def repeat_result(survey_id: str, stored_hash: str, content_hash: str) -> dict:
+    """An id already stored: the same survey again (`duplicate`), or other content under it (`conflict`)."""
+    if stored_hash == content_hash:
         return {"id": survey_id, "status": "duplicate"}
     return {
         "id": survey_id,
@@ -189,53 +275,60 @@ def repeat_status(survey_id: str, content_hash: str) -> dict | None:
     }
 
 
-def store_survey(raw: object, source: str, sender: User | None, now: datetime | None = None) -> dict:
-    """Check and store one survey in its own transaction; return its sync result."""
-    raw_id = raw.get("id") if isinstance(raw, dict) else None
-    result_id = raw_id if isinstance(raw_id, str) else None
-    if not isinstance(raw, dict):
-        return {"id": None, "status": "invalid", "errors": {"survey": _("Must be an object.")}}
-    try:
-        survey = SurveyIn.model_validate(raw)
-    except ValidationError as error:
-        return {"id": result_id, "status": "invalid", "errors": field_errors(error)}
-    content_hash = canonical_hash(survey)
-    if (repeat := repeat_status(survey.id, content_hash)) is not None:
-        return repeat
-    store, errors = check_references(survey, now or datetime.now(UTC))
-    earlier, correction_errors = corrected_survey(survey, store, sender)
-    errors |= correction_errors
-    if errors or store is None:
-        return {"id": survey.id, "status": "invalid", "errors": errors}
-    if earlier is not None and earlier.superseded_by_id is not None:
-        return already_corrected(survey.id)
-    row = build_survey(survey, store, source, sender, content_hash)
-    db.session.add(row)
-    try:
-        if earlier is not None:
-            supersede(earlier, row, sender)
-        db.session.commit()
-    except IntegrityError:
-        # Another request stored the same id, or corrected the same survey, between our check and our insert.
-        db.session.rollback()
-        if (repeat := repeat_status(survey.id, content_hash)) is not None:
-            return repeat
-        if earlier is not None:
-            return already_corrected(survey.id)
-        if taken := photo_errors(survey):
-            return {"id": survey.id, "status": "invalid", "errors": taken}
-        raise
-    return {"id": survey.id, "status": "created"}
+def check_references(survey: SurveyIn, batch: Batch, now: datetime) -> tuple[int | None, dict[str, str]]:
+    """Check what the shape cannot: the store, the vocabularies, the dates, the totals, the photos."""
+    errors: dict[str, str] = {}
+    store_id = batch.store_ids.get(survey.store_code)
+    if store_id is None:
+        errors["store_code"] = _("Unknown store.")
+    moment = survey.visited_moment
+    if moment > now + FUTURE_TOLERANCE:
+        errors["visited_at"] = _("The visit cannot be more than a day in the future.")
+    elif moment < EARLIEST_VISIT:
+        errors["visited_at"] = _("The visit date is too far in the past.")
+    seen: set[tuple[str, str]] = set()
+    for index, line in enumerate(survey.packaging):
+        zones = batch.zones_by_category.get(line.category)
+        if zones is None:
+            errors[f"packaging.{index}.category"] = _("Unknown packaging category.")
+        elif line.zone not in zones:
+            errors[f"packaging.{index}.category"] = _("This category is not counted in this zone.")
+        elif (line.zone, line.category) in seen:
+            errors[f"packaging.{index}.category"] = _("This category is listed twice in the zone.")
+        seen.add((line.zone, line.category))
+    if not any(line.zone == "checkout" and line.count > 0 for line in survey.packaging):
+        errors.setdefault("packaging", empty_checkout_message())
+    for index, line in enumerate(survey.eco_labels):
+        if line.label not in batch.counted_labels:
+            errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
+    errors.update(photo_errors(survey, batch.taken_photos))
+    return store_id, errors
 
 
-def corrected_survey(survey: SurveyIn, store: Store | None, sender: User | None) -> tuple[Survey | None, dict]:
+def photo_errors(survey: SurveyIn, taken: set[uuid.UUID]) -> dict[str, str]:
+    """A photo id belongs to one survey: listed twice, or already listed by a stored survey, is refused."""
+    errors = {}
+    seen: set[uuid.UUID] = set()
+    for index, photo in enumerate(survey.photos):
+        photo_id = uuid.UUID(photo.id)
+        if photo_id in seen:
+            errors[f"photos.{index}.id"] = _("This photo is listed twice.")
+        elif photo_id in taken:
+            errors[f"photos.{index}.id"] = _("This photo belongs to another survey: give it a new id.")
+        seen.add(photo_id)
+    return errors
+
+
+def corrected_survey(
+    survey: SurveyIn, store_id: int | None, sender: User | None, batch: Batch
+) -> tuple[KnownSurvey | None, dict]:
     """The earlier survey a correction supersedes: the sender's own, of the same store (docs/sync.md)."""
     if survey.supersedes is None:
         return None, {}
-    earlier = db.session.get(Survey, uuid.UUID(survey.supersedes))
+    earlier = batch.known.get(uuid.UUID(survey.supersedes))
     if earlier is None or sender is None or earlier.submitted_by_id != sender.id:
         return None, {"supersedes": _("Only a survey you sent yourself can be corrected.")}
-    if store is not None and earlier.store_id != store.id:
+    if store_id is not None and earlier.store_id != store_id:
         return None, {"supersedes": _("A correction must be of the same store.")}
     if earlier.id == uuid.UUID(survey.id):
         return None, {"supersedes": _("A survey cannot correct itself.")}
@@ -250,29 +343,150 @@ def already_corrected(survey_id: str) -> dict:
     }
 
 
-def supersede(earlier: Survey, correction: Survey, sender: User | None) -> None:
-    """Link a correction to the survey it replaces; the earlier one stops counting (audited)."""
-    correction.supersedes_id = earlier.id
-    db.session.flush()  # the correction's row first: the earlier one then points at a row that exists
-    earlier.superseded_by_id = correction.id
-    audit.record(sender, "survey_superseded", audit.survey_target(earlier), "", str(correction.id))
-    audit.record(sender, "survey_correction", audit.survey_target(correction), str(earlier.id), "")
+def build_rows(
+    index: int,
+    survey: SurveyIn,
+    content_hash: str,
+    store_id: int,
+    source: str,
+    sender: User | None,
+    now: datetime,
+    batch: Batch,
+    earlier: KnownSurvey | None,
+) -> Accepted:
+    """The rows of a checked survey, and what the store-year table needs to weigh it."""
+    survey_id = uuid.UUID(survey.id)
+    moment = survey.visited_moment
+    offset = moment.utcoffset() or timedelta(0)
+    visited_at = moment.astimezone(UTC)
+    # The batch's order is its order of receipt: a later survey of the same visit time wins the tie,
+    # as it did when each survey was stored on its own.
+    received_at = now.astimezone(UTC) + timedelta(microseconds=index)
+    year = policy.survey_year(moment)
+    survey_row = {
+        "id": survey_id,
+        "store_id": store_id,
+        "visited_at": visited_at.replace(tzinfo=None),
+        "visited_offset_min": int(offset.total_seconds() // 60),
+        "visit_year": year,
+        "form_version": survey.form_version,
+        "notes": survey.notes,
+        "skus_checked": survey.skus_checked,
+        "lat": survey.location.lat if survey.location is not None else None,
+        "lon": survey.location.lon if survey.location is not None else None,
+        "accuracy_m": survey.location.accuracy_m if survey.location is not None else None,
+        "source": source,
+        "review_state": "received",
+        "submitted_by_id": sender.id if sender is not None else None,
+        "received_at": received_at.replace(tzinfo=None),
+        "content_hash": content_hash,
+        "review_comment": "",
+        "supersedes_id": earlier.id if earlier is not None else None,
+    }
+    lines = [(line.zone, line.category, line.count) for line in survey.packaging]
+    facts = policy.SurveyFacts(
+        id=str(survey_id),
+        source=source,
+        review_state="received",
+        visited_at=visited_at,
+        received_at=received_at,
+        zones=policy.zone_counts(lines, batch.eco),
+        eco_label_skus=sum(line.sku_count for line in survey.eco_labels if batch.counted_labels.get(line.label)),
+    )
+    photo_ids = [uuid.UUID(photo.id) for photo in survey.photos]
+    return Accepted(
+        index=index,
+        survey_id=survey_id,
+        content_hash=content_hash,
+        photo_ids=photo_ids,
+        earlier=earlier,
+        survey_row=survey_row,
+        packaging_rows=[
+            {"survey_id": survey_id, "zone": zone, "category_code": category, "count": count}
+            for zone, category, count in lines
+        ],
+        label_rows=[
+            {
+                "survey_id": survey_id,
+                "label_code": line.label,
+                "product_group": line.product_group,
+                "sku_count": line.sku_count,
+            }
+            for line in survey.eco_labels
+        ],  # fmt: skip
+        photo_rows=[
+            {"id": photo_id, "survey_id": survey_id, "position": position, "caption": photo.caption}
+            for position, (photo_id, photo) in enumerate(zip(photo_ids, survey.photos, strict=True))
+        ],
+        new=store_years.NewSurvey(store_id, year, facts),
+    )
 
 
-def store_batch(items: list, source: str, sender: User | None) -> list[dict]:
-    """Store each survey of a batch on its own, in order: one that breaks never takes the others with it."""
-    now = datetime.now(UTC)
-    results = []
-    for item in items:
+def insert_rows(accepted: list[Accepted]) -> None:
+    """One insert per table for all the surveys, then the links from the surveys they correct."""
+    db.session.execute(insert(Survey.__table__), [item.survey_row for item in accepted])
+    for table, rows in (
+        (PackagingLine.__table__, [row for item in accepted for row in item.packaging_rows]),
+        (EcoLabelLine.__table__, [row for item in accepted for row in item.label_rows]),
+        (Photo.__table__, [row for item in accepted for row in item.photo_rows]),
+    ):
+        if rows:
+            db.session.execute(insert(table), rows)
+    links = [{"earlier": item.earlier.id, "correction": item.survey_id} for item in accepted if item.earlier]
+    if links:
+        table = Survey.__table__
+        statement = (
+            update(table).where(table.c.id == bindparam("earlier")).values(superseded_by_id=bindparam("correction"))
+        )
+        db.session.execute(statement, links)
+
+
+def write(accepted: list[Accepted], results: list[dict | None]) -> list[Accepted]:
+    """Write the accepted surveys, all at once or, when the database refuses that, one at a time.
+
+    Returns those written; a survey refused here gets its result changed in `results`.
+    """
+    if not accepted:
+        return []
+    try:
+        with db.session.begin_nested():
+            insert_rows(accepted)
+        return accepted
+    except (IntegrityError, DataError):
+        pass
+    written = []
+    for item in accepted:
         try:
-            results.append(store_survey(item, source, sender, now))
-        except (ValueError, OverflowError, TypeError, DataError) as error:
-            # Input that slipped past validation: refuse this survey alone, keep the batch going.
-            # A database outage (OperationalError) still fails the request, so the phone retries.
-            db.session.rollback()
-            current_app.logger.exception("Survey refused by an unexpected error", exc_info=error)
-            survey_id = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
-            results.append(
-                {"id": survey_id, "status": "invalid", "errors": {"survey": _("This survey could not be read.")}}
-            )
-    return results
+            with db.session.begin_nested():
+                insert_rows([item])
+            written.append(item)
+        except IntegrityError as error:
+            results[item.index] = refused_by_database(item, error)
+        except DataError as error:
+            results[item.index] = unreadable(str(item.survey_id), error)
+    return written
+
+
+def refused_by_database(item: Accepted, error: IntegrityError) -> dict:
+    """Why the database refused a survey that passed the checks: a race with another request."""
+    survey_id = str(item.survey_id)
+    stored_hash = db.session.scalar(select(Survey.content_hash).where(Survey.id == item.survey_id))
+    if stored_hash is not None:
+        return repeat_result(survey_id, stored_hash, item.content_hash)
+    if item.earlier is not None:
+        return already_corrected(survey_id)
+    taken = set(db.session.scalars(select(Photo.id).where(Photo.id.in_(item.photo_ids)))) if item.photo_ids else set()
+    if taken:
+        return {"id": survey_id, "status": "invalid", "errors": {
+            f"photos.{index}.id": _("This photo belongs to another survey: give it a new id.")
+            for index, photo_id in enumerate(item.photo_ids) if photo_id in taken
+        }}  # fmt: skip
+    return unreadable(survey_id, error)
+
+
+def record_corrections(written: list[Accepted], sender: User | None) -> None:
+    """Audit each correction written: the earlier survey superseded, and the survey that corrects it."""
+    for item in written:
+        if item.earlier is not None:
+            audit.record(sender, "survey_superseded", audit.survey_target(item.earlier), "", str(item.survey_id))
+            audit.record(sender, "survey_correction", f"survey:{item.survey_id}", str(item.earlier.id), "")

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import EcoLabelType, PackagingCategory, db
-from survey.domain import policy, rulebook, schemas
+from survey.domain import policy, rulebook, schemas, store_years
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
@@ -20,7 +20,12 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 
 def load_vocabularies() -> None:
-    """Upsert the packaging categories and eco-label types from survey/data."""
+    """Upsert the packaging categories and eco-label types from survey/data.
+
+    A category that changes its eco flag, or a label type its counted flag, changes stored
+    totals: the store-year table is then worked out again.
+    """
+    before = flags()
     for position, row in enumerate(read_csv("packaging-categories.csv")):
         category = db.session.get(PackagingCategory, row["code"]) or PackagingCategory(code=row["code"])
         category.eco = row["eco"] == "1"
@@ -35,7 +40,23 @@ def load_vocabularies() -> None:
         label.position = position
         db.session.add(label)
     rulebook.seed_defaults()
+    db.session.flush()
+    if before and flags() != before:
+        store_years.rebuild()
     db.session.commit()
+
+
+def flags() -> dict[tuple[str, str], bool]:
+    """What the figures depend on in the vocabularies: each category's eco flag, each label type's counted flag."""
+    found = {
+        ("category", code): eco
+        for code, eco in db.session.execute(select(PackagingCategory.code, PackagingCategory.eco))
+    }
+    found |= {
+        ("label", code): counted
+        for code, counted in db.session.execute(select(EcoLabelType.code, EcoLabelType.counted))
+    }
+    return found
 
 
 def categories() -> list[PackagingCategory]:

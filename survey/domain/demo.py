@@ -133,8 +133,7 @@ def seed_surveys(inspector: User) -> None:
                     "notes": "[Demo] Phiếu mẫu",
                 }
             )
-    for payload in payloads:
-        sync.store_survey(payload, "inspection", inspector)
+    sync.store_batch(payloads, "inspection", inspector)
     seed_self_reports(rng)
 
 

@@ -84,6 +84,9 @@ def set_state(survey: Survey, state: str, comment: str, reviewer: User) -> None:
     comment = (comment or "").strip()
     if policy.reason_missing(state, comment):
         raise ReasonRequired(reason_required_message())
+    # The store first, as every writer of a store's status takes it: a correction of this very
+    # survey, sent meanwhile, then waits for this decision instead of deadlocking with it.
+    store_years.lock_stores([survey.store_id])
     audit.record(reviewer, "review", audit.survey_target(survey), survey.review_state, state, comment)
     survey.review_state = state
     survey.review_comment, survey.reviewed_at = comment, utcnow()

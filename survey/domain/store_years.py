@@ -299,6 +299,8 @@ def rejudge(phase_first_year: int) -> int:
     Returns how many verdicts changed.
     """
     table = StoreYearStatus.__table__
+    # Every store: a sync that read the old rule must finish before its rows are judged again.
+    lock_stores(db.session.scalars(select(Store.id)))
     years = [
         year
         for year in db.session.scalars(select(table.c.year).distinct())

@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from models import Survey, db
+from models import Store, StoreYearStatus, Survey, db
+from survey.domain import store_years
 from survey.domain.vocabularies import load_vocabularies
 from tests.conftest import CSRF_INPUT, EXPECTED_2025, PASSWORDS, make_survey, seed_base, seed_table
 
@@ -125,6 +126,58 @@ def test_phones_sending_the_same_surveys_at_once_store_each_once(seeded):
         assert statuses == ["created"] + ["duplicate"] * (PHONES - 1), (survey["id"], statuses)
     assert all(r[-1]["status"] == "created" for r in results)
     assert count_surveys(seeded) == before + len(shared) + PHONES
+
+
+def test_phones_sending_surveys_of_the_same_stores_at_once_keep_the_store_year_table_right(seeded):
+    """Each phone's batch lands on any worker; all of them write the same two stores' 2025 status.
+
+    Without the writers' lock per store, two batches could each read the old status and the
+    second would write over the first: the table would then differ from the one rebuilt.
+    """
+    phones = [Browser() for _ in range(PHONES)]
+    for phone in phones:
+        assert phone.log_in("inspector") == 302
+    store_id = {}
+    with seeded.app_context():
+        store_id = dict(db.session.execute(select(Store.code, Store.id)).all())
+    # Three rounds: the first finds no status row for November's surveys, the later ones replace rows.
+    for month in (9, 10, 11):
+        # Visit times interleaved across phones, so that the deciding survey could come from any of them.
+        batches = [
+            [
+                make_survey(
+                    store_code="S-001" if n % 2 else "S-002",
+                    visited_at=f"2025-{month:02d}-{1 + (n * PHONES + index) % 28:02d}T{8 + n % 9:02d}:{index:02d}:00+07:00",
+                )
+                for n in range(12)
+            ]
+            for index in range(PHONES)
+        ]
+        assert send_at_once(phones, batches) == [{"created"}] * PHONES
+        with seeded.app_context():
+            assert store_years.stored_rows() == store_years.computed_rows()
+            for code in ("S-001", "S-002"):
+                latest = max((s for b in batches for s in b if s["store_code"] == code), key=lambda s: s["visited_at"])
+                deciding = db.session.get(StoreYearStatus, (store_id[code], 2025, "all"))
+                assert str(deciding.survey_id) == latest["id"]
+
+
+def send_at_once(phones: list[Browser], batches: list[list[dict]]) -> list[set[str]]:
+    """Each phone sends its batch at the same moment; the statuses each one got back."""
+    start = threading.Barrier(len(phones))
+    statuses: list[set[str]] = [set() for _ in phones]
+
+    def send(index: int) -> None:
+        start.wait()
+        status, body = phones[index].post_json("/api/v1/surveys", {"surveys": batches[index]})
+        statuses[index] = {result["status"] for result in body["results"]} if status == 200 else {str(status)}
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(phones))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
 
 
 def test_failed_log_ins_are_counted_across_workers(seeded):

@@ -147,7 +147,7 @@ def test_phones_sending_surveys_of_the_same_stores_at_once_keep_the_store_year_t
             [
                 make_survey(
                     store_code="S-001" if n % 2 else "S-002",
-                    visited_at=f"2025-{month:02d}-{1 + (n * PHONES + index) % 28:02d}T{8 + n % 9:02d}:{index:02d}:00+07:00",
+                    visited_at=f"2025-{month:02d}-{day(n, index):02d}T{8 + n % 9:02d}:{index:02d}:00+07:00",
                 )
                 for n in range(12)
             ]
@@ -160,6 +160,10 @@ def test_phones_sending_surveys_of_the_same_stores_at_once_keep_the_store_year_t
                 latest = max((s for b in batches for s in b if s["store_code"] == code), key=lambda s: s["visited_at"])
                 deciding = db.session.get(StoreYearStatus, (store_id[code], 2025, "all"))
                 assert str(deciding.survey_id) == latest["id"]
+
+
+def day(n: int, phone: int) -> int:
+    return 1 + (n * PHONES + phone) % 28
 
 
 def send_at_once(phones: list[Browser], batches: list[list[dict]]) -> list[set[str]]:

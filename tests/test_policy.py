@@ -5,6 +5,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.domain import policy
 from survey.domain.policy import Rule, StoreFacts, StoreYear, SurveyFacts, ZoneCount
@@ -376,6 +378,12 @@ def test_eco_share_avg_pools_each_store_then_averages_stores():
     ]
     # (1/4 + 3/4 + 1/3) / 3 = 4/9 = 44.44…%; not 52.8 (mean of zone shares) nor 29.8 (units of all stores pooled).
     assert policy.summarise(rows, 85)["eco_share_avg"] == 44.4
+
+
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500)), min_size=1, max_size=60))
+def test_the_mean_share_summed_per_denominator_is_the_exact_mean(pairs):
+    shares = [(min(eco, total), total) for eco, total in pairs]
+    assert policy.mean_share(shares) == sum(Fraction(eco, total) for eco, total in shares) / len(shares)
 
 
 def test_eco_share_avg_skips_a_survey_with_no_units():

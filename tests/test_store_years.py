@@ -222,3 +222,19 @@ def test_the_rebuild_command_fills_the_table_of_a_database_upgraded_from_before_
         assert store_years.stored_rows() == expected
         assert not store_years.needs_building()
         assert db.session.scalar(select(ComplianceRule.id).limit(1)) is not None
+
+
+def test_a_status_row_gives_back_the_facts_it_was_made_from():
+    """Every zone of the policy has its two columns, and facts_of reads back what status_row wrote."""
+    table_columns = set(StoreYearStatus.__table__.c.keys())
+    for zone in policy.ZONES:
+        assert {f"{zone}_eco", f"{zone}_total"} <= table_columns
+    when = datetime(2025, 5, 1, 3, tzinfo=UTC)
+    for zones in (
+        {},
+        {"checkout": policy.ZoneCount(3, 7)},
+        {z: policy.ZoneCount(n, 2 * n + 1) for n, z in enumerate(policy.ZONES)},
+    ):
+        facts = policy.SurveyFacts(str(uuid.uuid4()), "inspection", "approved", when, when, zones, 4)
+        row = store_years.status_row(1, 2025, "all", facts, True)
+        assert store_years.facts_of(tuple(row[name] for name in store_years.FACT_COLUMN_NAMES)) == facts

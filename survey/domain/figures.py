@@ -73,7 +73,8 @@ def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all")
             Store.type,
             AdminUnit.code.label("unit_code"),
             legacy.code.label("legacy_unit_code"),
-            *status.c,
+            status.c.compliant,
+            *store_years.fact_columns(),
         )
         .join(AdminUnit, Store.unit_id == AdminUnit.id)
         .outerjoin(legacy, Store.legacy_unit_id == legacy.id)
@@ -82,17 +83,12 @@ def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all")
     )
     if unit_ids is not None:
         query = query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
-    return [
-        policy.StoreYear(
-            code=row.code,
-            type=row.type,
-            unit_code=row.unit_code,
-            deciding=store_years.facts_of(row) if row.survey_id is not None else None,
-            compliant=bool(row.compliant),
-            legacy_unit_code=row.legacy_unit_code,
-        )
-        for row in db.session.execute(query)
-    ]
+    rows = []
+    for row in db.session.execute(query):
+        code, store_type, unit_code, legacy_unit_code, compliant, survey_id = row[:6]
+        deciding = store_years.facts_of(row) if survey_id is not None else None
+        rows.append(policy.StoreYear(code, store_type, unit_code, deciding, bool(compliant), legacy_unit_code))
+    return rows
 
 
 def year_indicators(

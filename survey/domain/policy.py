@@ -6,6 +6,7 @@ this file line by line against docs/policy.md. Percentages are exact fractions u
 the very end, then rounded half-up to one decimal.
 """
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,11 @@ class SurveyFacts:
     zones: Mapping[str, ZoneCount]
     eco_label_skus: int  # counted label types only
     superseded: bool = False  # a later correction replaced it
+
+    @functools.cached_property
+    def pooled(self) -> tuple[int, int]:
+        """Eco units and all units, all zones together (worked out once: every summary of a year reads it)."""
+        return pooled_units(self.zones)
 
 
 @dataclass(frozen=True)
@@ -278,8 +284,25 @@ def zone_eco_share(count: ZoneCount) -> Fraction | None:
 
 def overall_eco_share(zones: Mapping[str, ZoneCount]) -> Fraction | None:
     """Return all eco units over all units, pooled across zones."""
-    total = sum(count.total for count in zones.values())
-    return Fraction(sum(count.eco for count in zones.values()), total) if total else None
+    eco, total = pooled_units(zones)
+    return Fraction(eco, total) if total else None
+
+
+def pooled_units(zones: Mapping[str, ZoneCount]) -> tuple[int, int]:
+    """Eco units and all units of a survey, all zones together."""
+    return sum(count.eco for count in zones.values()), sum(count.total for count in zones.values())
+
+
+def mean_share(shares: Sequence[tuple[int, int]]) -> Fraction:
+    """The exact mean of eco/total over (eco, total) pairs with total > 0.
+
+    Summed per denominator first: totals repeat a lot, and adding Fractions one by one
+    (a gcd at every step) is what a year's figures spent most of their time on.
+    """
+    by_total: dict[int, int] = {}
+    for eco, total in shares:
+        by_total[total] = by_total.get(total, 0) + eco
+    return sum((Fraction(eco, total) for total, eco in by_total.items()), Fraction(0)) / len(shares)
 
 
 def zone_counts(lines: Iterable[tuple[str, str, int]], eco: Mapping[str, bool]) -> dict[str, ZoneCount]:
@@ -335,7 +358,7 @@ def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
     # An unsurveyed store is never compliant, whatever flag the caller passed.
     c = sum(1 for row in judged if row.deciding is not None and row.compliant)
     exact = exact_pct(c, n)
-    shares = [share for survey in deciding if (share := overall_eco_share(survey.zones)) is not None]
+    shares = [survey.pooled for survey in deciding if survey.pooled[1]]
     return {
         "stores_in_scope": n,
         "stores_surveyed": s,
@@ -346,7 +369,7 @@ def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
         "target_pct": target_pct,
         "target_met": None if exact is None or target_pct is None else exact >= target_pct,
         "stores_needed": None if target_pct is None else max(0, math.ceil(Fraction(target_pct * n, 100)) - c),
-        "eco_share_avg": round_half_up(100 * sum(shares) / len(shares)) if shares else None,
+        "eco_share_avg": round_half_up(100 * mean_share(shares)) if shares else None,
         "eco_label_skus": sum(survey.eco_label_skus for survey in deciding),
         "stores_with_eco_label": sum(1 for survey in deciding if survey.eco_label_skus >= 1),
     }

@@ -152,6 +152,10 @@ def rules_by_year(years: Iterable[int]) -> dict[int, policy.Rule]:
     return {year: rulebook.rule_for_year(year) for year in set(years)}
 
 
+# The table's columns of each zone of policy.ZONES (a test checks that every zone has its two).
+ZONE_COLUMNS = tuple((zone, f"{zone}_eco", f"{zone}_total") for zone in policy.ZONES)
+
+
 def status_row(store_id: int, year: int, scope: str, survey: policy.SurveyFacts, compliant: bool) -> dict:
     """The table row of a store-year's deciding survey in one scope, with its verdict."""
     row = {
@@ -166,29 +170,45 @@ def status_row(store_id: int, year: int, scope: str, survey: policy.SurveyFacts,
         "eco_label_skus": survey.eco_label_skus,
         "compliant": compliant,
     }
-    for zone in policy.ZONES:
+    for zone, eco, total in ZONE_COLUMNS:
         count = survey.zones.get(zone)
-        row[f"{zone}_eco"] = None if count is None else count.eco
-        row[f"{zone}_total"] = None if count is None else count.total
+        row[eco] = None if count is None else count.eco
+        row[total] = None if count is None else count.total
     return row
 
 
+def fact_columns() -> tuple:
+    """The columns facts_of reads, in its order: select them last, then pass the row to facts_of."""
+    table = StoreYearStatus.__table__
+    return tuple(table.c[name] for name in FACT_COLUMN_NAMES)
+
+
+FACT_COLUMN_NAMES = (
+    "survey_id", "source", "review_state", "visited_at", "received_at",
+    "checkout_eco", "checkout_total", "store_packed_eco", "store_packed_total", "eco_label_skus",
+)  # fmt: skip
+
+
 def facts_of(row) -> policy.SurveyFacts:
-    """The deciding survey's facts back from a status row (a mapping or a Row with the table's columns)."""
-    values = row._mapping if hasattr(row, "_mapping") else row
-    zones = {
-        zone: policy.ZoneCount(eco=values[f"{zone}_eco"], total=values[f"{zone}_total"])
-        for zone in policy.ZONES
-        if values[f"{zone}_total"] is not None
-    }
+    """The deciding survey's facts from a row that ends with fact_columns().
+
+    Unpacked by position: a year's figures build one per surveyed store, and reading
+    columns by name cost more than the query itself.
+    """
+    survey_id, source, state, visited, received, checkout_eco, checkout, packed_eco, packed, labels = row[-10:]
+    zones = {}
+    if checkout is not None:
+        zones["checkout"] = policy.ZoneCount(checkout_eco, checkout)
+    if packed is not None:
+        zones["store_packed"] = policy.ZoneCount(packed_eco, packed)
     return policy.SurveyFacts(
-        id=str(values["survey_id"]),
-        source=values["source"],
-        review_state=values["review_state"],
-        visited_at=values["visited_at"].replace(tzinfo=UTC),
-        received_at=values["received_at"].replace(tzinfo=UTC),
+        id=str(survey_id),
+        source=source,
+        review_state=state,
+        visited_at=visited.replace(tzinfo=UTC),
+        received_at=received.replace(tzinfo=UTC),
         zones=zones,
-        eco_label_skus=values["eco_label_skus"],
+        eco_label_skus=labels,
     )
 
 
@@ -285,8 +305,8 @@ def current_deciding(pairs: set[Pair]) -> dict[Pair, dict[str, policy.SurveyFact
     found: dict[Pair, dict[str, policy.SurveyFacts]] = defaultdict(dict)
     for chunk in pair_chunks(pairs):
         stores, years = {store for store, _ in chunk}, {year for _, year in chunk}
-        query = select(table).where(table.c.store_id.in_(stores), table.c.year.in_(years))
-        for row in db.session.execute(query):
+        query = select(table.c.store_id, table.c.year, table.c.scope, *fact_columns())
+        for row in db.session.execute(query.where(table.c.store_id.in_(stores), table.c.year.in_(years))):
             if (row.store_id, row.year) in chunk:
                 found[(row.store_id, row.year)][row.scope] = facts_of(row)
     return found
@@ -308,7 +328,8 @@ def rejudge(phase_first_year: int) -> int:
     ]
     changes = []
     for year, rule in rules_by_year(years).items():
-        for row in db.session.execute(select(table).where(table.c.year == year)):
+        query = select(table.c.store_id, table.c.year, table.c.scope, table.c.compliant, *fact_columns())
+        for row in db.session.execute(query.where(table.c.year == year)):
             compliant = policy.is_compliant(facts_of(row).zones, rule)
             if compliant != row.compliant:
                 changes.append({"s": row.store_id, "y": row.year, "sc": row.scope, "c": compliant})

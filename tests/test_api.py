@@ -167,6 +167,36 @@ def test_a_survey_stored_by_another_request_meanwhile_is_refused_alone(api, app,
     assert count_rows(app, PackagingLine) == 3 * len(first["packaging"])
 
 
+def test_a_survey_the_database_refuses_takes_its_copies_and_its_correction_with_it_and_nothing_else(
+    api, app, monkeypatch
+):
+    """The database refuses one survey (a value out of its range, say): that survey is `invalid`, and
+    so are its later copy in the batch and its correction, which would otherwise claim it stored."""
+    from sqlalchemy.exc import DataError
+
+    from survey.domain import sync as sync_module
+
+    refused = make_survey()
+    real_insert = sync_module.insert_rows
+
+    def refusing(accepted):
+        if any(str(item.survey_id) == refused["id"] for item in accepted):
+            raise DataError("INSERT", {}, ValueError("integer out of range"))
+        return real_insert(accepted)
+
+    monkeypatch.setattr(sync_module, "insert_rows", refusing)
+    api.login("inspector")
+    correction = make_survey(supersedes=refused["id"], notes="sửa lại")
+    before, after = make_survey(), make_survey()
+    results = sync_via_api(api, before, refused, dict(refused), correction, after)
+    assert [r["status"] for r in results] == ["created", "invalid", "invalid", "invalid", "created"]
+    assert [r["id"] for r in results] == [s["id"] for s in (before, refused, refused, correction, after)]
+    assert "supersedes" in results[3]["errors"]
+    with app.app_context():
+        stored = {str(key) for key in db.session.scalars(select(Survey.id))}
+    assert stored == {before["id"], after["id"]}
+
+
 def test_duplicate_ignores_spelling_of_same_content(api, app):
     api.login("inspector")
     survey = make_survey()

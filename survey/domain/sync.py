@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -127,6 +127,8 @@ class Batch:
     counted_labels: dict[str, bool]  # every eco-label type: is it counted?
     known: dict[uuid.UUID, KnownSurvey]
     taken_photos: set[uuid.UUID]
+    # The batch's later copies of an id it accepted first: they share that survey's fate if its write fails.
+    echoes: dict[uuid.UUID, list[int]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, surveys: list[SurveyIn]) -> Batch:
@@ -205,7 +207,7 @@ def store_batch(items: list, source: str, sender: User | None, now: datetime | N
             results[index] = result
             if admitted is not None:
                 accepted.append(admitted)
-    written = write(accepted, results)
+    written = write(accepted, results, batch.echoes if parsed else {})
     record_corrections(written, sender)
     store_years.consider([item.new for item in written if item.earlier is None])
     store_years.refresh(
@@ -243,6 +245,8 @@ def admit(
     """Check one survey of the batch; when it is new and sound, make its rows and count it as known."""
     survey_id = uuid.UUID(survey.id)
     if (known := batch.known.get(survey_id)) is not None:
+        if survey_id in batch.echoes:
+            batch.echoes[survey_id].append(index)
         return repeat_result(survey.id, known.content_hash, content_hash), None
     store_id, errors = check_references(survey, batch, now)
     earlier, correction_errors = corrected_survey(survey, store_id, sender, batch)
@@ -259,6 +263,7 @@ def admit(
         survey_id, content_hash, store_id, admitted.new.year, admitted.survey_row["submitted_by_id"], False
     )
     batch.taken_photos.update(admitted.photo_ids)
+    batch.echoes[survey_id] = []
     if earlier is not None:
         earlier.superseded = True
     return {"id": survey.id, "status": "created"}, admitted
@@ -441,10 +446,11 @@ def insert_rows(accepted: list[Accepted]) -> None:
         db.session.execute(statement, links)
 
 
-def write(accepted: list[Accepted], results: list[dict | None]) -> list[Accepted]:
+def write(accepted: list[Accepted], results: list[dict | None], echoes: dict[uuid.UUID, list[int]]) -> list[Accepted]:
     """Write the accepted surveys, all at once or, when the database refuses that, one at a time.
 
-    Returns those written; a survey refused here gets its result changed in `results`.
+    Returns those written. A survey refused here gets its result changed in `results`, and so
+    do those that counted on it: its later copies in the batch, and a correction of it.
     """
     if not accepted:
         return []
@@ -454,16 +460,27 @@ def write(accepted: list[Accepted], results: list[dict | None]) -> list[Accepted
         return accepted
     except (IntegrityError, DataError):
         pass
-    written = []
+    written, refused = [], set()
     for item in accepted:
         try:
+            if item.earlier is not None and item.earlier.id in refused:
+                results[item.index] = {"id": str(item.survey_id), "status": "invalid", "errors": {
+                    "supersedes": _("Only a survey you sent yourself can be corrected.")}}  # fmt: skip
+                refused.add(item.survey_id)
+                continue
             with db.session.begin_nested():
                 insert_rows([item])
             written.append(item)
+            continue
         except IntegrityError as error:
             results[item.index] = refused_by_database(item, error)
         except DataError as error:
             results[item.index] = unreadable(str(item.survey_id), error)
+        refused.add(item.survey_id)
+    for item in accepted:
+        if item.survey_id in refused:
+            for index in echoes.get(item.survey_id, []):
+                results[index] = {**results[item.index], "id": results[index]["id"]}
     return written
 
 

@@ -6,13 +6,17 @@ form_fields and staff_token.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from models import AdminUnit, Store, Survey, User, db
@@ -55,6 +59,12 @@ def add_store(
     return store
 
 
+@functools.cache
+def password_hash(username: str) -> str:
+    """Each test user's password hash, made once per run: a hash costs about 80 ms by design."""
+    return generate_password_hash(PASSWORDS[username])
+
+
 def seed_base() -> None:
     """Units, users and three stores that most tests share."""
     province = add_unit("HY", "Tỉnh Hưng Yên", "province")
@@ -65,27 +75,55 @@ def seed_base() -> None:
     add_store("S-003", district, "convenience_store")
     for username, role in ROLES.items():
         user = User(username=username, role=role, active=True)
-        user.set_password(PASSWORDS[username])
+        user.password_hash = password_hash(username)
         db.session.add(user)
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory) -> Path | None:
+    """A SQLite database with the schema, the vocabularies and seed_base, made once per run.
+
+    Each test gets a copy: making it costs about 0.4 s (most of it the four password hashes),
+    which every test that uses the app would otherwise pay again. None on another database.
+    """
+    if TEST_DATABASE_URL:
+        return None
+    folder = tmp_path_factory.mktemp("seeded")
+    path = folder / "seeded.db"
+    template = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"},
+        str(folder / "instance"),
+    )
+    with template.app_context():
+        db.create_all()
+        load_vocabularies()
+        seed_base()
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))  # everything in the file itself
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, seeded_sqlite):
+    database = tmp_path / "test.db"
+    if seeded_sqlite is not None:
+        shutil.copyfile(seeded_sqlite, database)
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{database}",
         },
         str(tmp_path / "instance"),  # never the developer's instance/
     )
-    with app.app_context():
-        if TEST_DATABASE_URL:
+    if seeded_sqlite is None:
+        with app.app_context():
             db.drop_all()
-        db.create_all()
-        load_vocabularies()
-        seed_base()
+            db.create_all()
+            load_vocabularies()
+            seed_base()
     yield app
     with app.app_context():
         db.session.remove()

@@ -105,6 +105,21 @@ def seeded_sqlite(tmp_path_factory) -> Path | None:
     return path
 
 
+SCHEMA_MADE = []  # on another database than SQLite: the tables are made once per run, then emptied
+
+
+def empty_database() -> None:
+    """Start a test from empty tables: made the first time, emptied (and counters reset) after."""
+    if not SCHEMA_MADE:
+        db.drop_all()
+        db.create_all()
+        SCHEMA_MADE.append(True)
+        return
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
 @pytest.fixture
 def app(tmp_path, seeded_sqlite):
     database = tmp_path / "test.db"
@@ -120,8 +135,7 @@ def app(tmp_path, seeded_sqlite):
     )
     if seeded_sqlite is None:
         with app.app_context():
-            db.drop_all()
-            db.create_all()
+            empty_database()
             load_vocabularies()
             seed_base()
     yield app

@@ -73,10 +73,13 @@ def test_behind_one_proxy_its_forwarded_address_and_scheme_are_believed(tmp_path
     )
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_normal_sync(tmp_path):
+    app = make_app(tmp_path)  # SQLite, whatever database the rest of the suite runs on
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL: safe with WAL
+        db.engine.dispose()
 
 
 def test_a_store_name_stored_with_a_control_character_still_exports(app, client, auth, api):

@@ -84,7 +84,7 @@ def end_sessions(user: User) -> None:
 def session_user(session_id: str) -> User | None:
     """The user a session or remember cookie names, if it is still of the user's current generation."""
     parts = session_id.split(":")
-    if len(parts) not in (2, 3) or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) not in (2, 3) or not all(part.isascii() and part.isdigit() for part in parts[:2]):
         return None  # the old form of id, or a forged one: log in again
     user = db.session.get(User, int(parts[0]))
     if user is None or user.session_generation != int(parts[1]) or not user.active:

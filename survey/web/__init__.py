@@ -6,7 +6,7 @@ written here (see docs/architecture.md).
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 from survey.web import (
     api,
@@ -61,10 +61,17 @@ def allow_photo_uploads() -> None:
         request.max_content_length = limit
 
 
+def refuse_nul_in_address() -> None:
+    """No address ever needs a NUL character, and PostgreSQL refuses text holding one: a 400, never a 500."""
+    if "\x00" in request.path or any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers, the request hooks and every blueprint."""
     errors.init_app(app)
-    app.before_request(allow_photo_uploads)  # first: the CSRF check reads a form's body
+    app.before_request(refuse_nul_in_address)
+    app.before_request(allow_photo_uploads)  # before the CSRF check, which reads a form's body
     auth.init_app(app)
     offline_app.init_app(app)
     for module in BLUEPRINTS:

@@ -152,7 +152,8 @@ def review_survey(survey_id: str):
 def indicators():
     """Compute the indicators of docs/policy.md for one year, optionally for one unit."""
     year_text = request.args.get("year", "")
-    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2200:
+    # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
+    if not (year_text.isascii() and year_text.isdigit()) or not 1900 <= int(year_text) <= 2200:
         return json_error(400, "bad_year", "Give the year as ?year=YYYY.")
     unit = None
     if unit_code := request.args.get("unit"):

@@ -68,7 +68,8 @@ def new_version(first_year: int):
     if not form.is_submitted():
         form.based_on.data = str(current.version) if current else ""
     if form.validate_on_submit():
-        based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+        text = form.based_on.data or ""
+        based_on = int(text) if text.isascii() and text.isdigit() else None
         try:
             rule = rulebook.save_version(
                 phase,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import create_app, database_url
-from models import ComplianceRule, PackagingCategory, Store, Survey, User, db
+from models import ComplianceRule, PackagingCategory, Store, StoreYearStatus, Survey, User, db
+from survey.domain import store_years
 
 
 def fresh_app(tmp_path):
@@ -69,6 +70,24 @@ def test_init_db_twice_then_seed_demo(tmp_path):
         assert db.session.scalar(select(func.count()).select_from(Survey)) == surveys
     if_empty = runner.invoke(args=["seed-demo", "--if-empty"])
     assert if_empty.exit_code == 0 and "demo-reviewer" in if_empty.output
+
+
+def test_init_db_fills_the_store_year_table_of_a_database_from_before_it(tmp_path):
+    """Migrated to 0010 with surveys already stored, the table is empty: init-db works it out once."""
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        kept = store_years.stored_rows()
+        assert kept and kept == store_years.computed_rows()  # the demo's sync kept it
+        db.session.execute(delete(StoreYearStatus))  # as after `flask db upgrade` from 0009
+        db.session.commit()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and f"{len(kept)} rows" in result.output
+    with app.app_context():
+        assert store_years.stored_rows() == kept
+    assert "rows" not in runner.invoke(args=["init-db"]).output  # built once, not at every start
 
 
 def test_demo_logins_work(tmp_path):

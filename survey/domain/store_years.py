@@ -57,6 +57,11 @@ def lock_stores(store_ids: Iterable[int]) -> None:
         db.session.execute(query.with_for_update(key_share=True)).all()
 
 
+def lock_all_stores() -> None:
+    """For the writes that change every store's rows: a new rule version, a rebuild."""
+    lock_stores(db.session.scalars(select(Store.id)))
+
+
 # --- from surveys to rows ---------------------------------------------------------------------
 
 
@@ -73,37 +78,37 @@ def survey_facts(pairs: set[Pair] | None = None) -> dict[Pair, list[policy.Surve
         Survey.superseded_by_id,
     )
     found: dict[Pair, list[policy.SurveyFacts]] = defaultdict(list)
-    for chunk in pair_chunks(pairs):
-        if chunk is not None:
-            stores, years = {store for store, _ in chunk}, {year for _, year in chunk}
-            chunk_query = query.where(Survey.store_id.in_(stores), Survey.visit_year.in_(years))
-        else:
-            chunk_query = query
-        for row in db.session.execute(chunk_query):
-            pair = (row.store_id, row.visit_year)
-            if chunk is None or pair in chunk:
-                found[pair].append(
-                    policy.SurveyFacts(
-                        id=str(row.id),
-                        source=row.source,
-                        review_state=row.review_state,
-                        visited_at=row.visited_at.replace(tzinfo=UTC),
-                        received_at=row.received_at.replace(tzinfo=UTC),
-                        zones={},
-                        eco_label_skus=0,
-                        superseded=row.superseded_by_id is not None,
-                    )
-                )
+    for row in rows_of_pairs(query, Survey.store_id, Survey.visit_year, pairs):
+        found[(row.store_id, row.visit_year)].append(
+            policy.SurveyFacts(
+                id=str(row.id),
+                source=row.source,
+                review_state=row.review_state,
+                visited_at=row.visited_at.replace(tzinfo=UTC),
+                received_at=row.received_at.replace(tzinfo=UTC),
+                zones={},
+                eco_label_skus=0,
+                superseded=row.superseded_by_id is not None,
+            )
+        )
     return found
 
 
-def pair_chunks(pairs: set[Pair] | None) -> Iterator[set[Pair] | None]:
+def rows_of_pairs(query, store_column, year_column, pairs: set[Pair] | None) -> Iterator:
+    """The rows of a query whose (store, year) is one of the pairs (every row with None).
+
+    Asked in chunks by store and by year, which any database indexes, then kept to the pairs.
+    """
     if pairs is None:
-        yield None
+        yield from db.session.execute(query)
         return
     ordered = sorted(pairs)
     for start in range(0, len(ordered), CHUNK):
-        yield set(ordered[start : start + CHUNK])
+        chunk = set(ordered[start : start + CHUNK])
+        stores, years = {store for store, _ in chunk}, {year for _, year in chunk}
+        for row in db.session.execute(query.where(store_column.in_(stores), year_column.in_(years))):
+            if (getattr(row, store_column.key), getattr(row, year_column.key)) in chunk:
+                yield row
 
 
 def deciding_by_scope(surveys: list[policy.SurveyFacts], year: int) -> dict[str, policy.SurveyFacts]:
@@ -303,12 +308,9 @@ def current_deciding(pairs: set[Pair]) -> dict[Pair, dict[str, policy.SurveyFact
     """The stored deciding survey of some store-years, by scope."""
     table = StoreYearStatus.__table__
     found: dict[Pair, dict[str, policy.SurveyFacts]] = defaultdict(dict)
-    for chunk in pair_chunks(pairs):
-        stores, years = {store for store, _ in chunk}, {year for _, year in chunk}
-        query = select(table.c.store_id, table.c.year, table.c.scope, *fact_columns())
-        for row in db.session.execute(query.where(table.c.store_id.in_(stores), table.c.year.in_(years))):
-            if (row.store_id, row.year) in chunk:
-                found[(row.store_id, row.year)][row.scope] = facts_of(row)
+    query = select(table.c.store_id, table.c.year, table.c.scope, *fact_columns())
+    for row in rows_of_pairs(query, table.c.store_id, table.c.year, pairs):
+        found[(row.store_id, row.year)][row.scope] = facts_of(row)
     return found
 
 
@@ -320,7 +322,7 @@ def rejudge(phase_first_year: int) -> int:
     """
     table = StoreYearStatus.__table__
     # Every store: a sync that read the old rule must finish before its rows are judged again.
-    lock_stores(db.session.scalars(select(Store.id)))
+    lock_all_stores()
     years = [
         year
         for year in db.session.scalars(select(table.c.year).distinct())
@@ -349,7 +351,7 @@ def rebuild() -> tuple[int, int]:
     Returns how many rows it now holds and how many had to change: anything but 0 for the
     latter means a write once missed its update, which the tests are there to prevent.
     """
-    lock_stores(db.session.scalars(select(Store.id)))
+    lock_all_stores()
     before = {row_key(row) for row in stored_rows()}
     rows = computed_rows()
     after = {row_key(row) for row in rows}

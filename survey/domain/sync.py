@@ -306,22 +306,25 @@ def check_references(survey: SurveyIn, batch: Batch, now: datetime) -> tuple[int
     for index, line in enumerate(survey.eco_labels):
         if line.label not in batch.counted_labels:
             errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
-    errors.update(photo_errors(survey, batch.taken_photos))
+    errors.update(photo_errors([uuid.UUID(photo.id) for photo in survey.photos], batch.taken_photos))
     return store_id, errors
 
 
-def photo_errors(survey: SurveyIn, taken: set[uuid.UUID]) -> dict[str, str]:
+def photo_errors(photo_ids: list[uuid.UUID], taken: set[uuid.UUID]) -> dict[str, str]:
     """A photo id belongs to one survey: listed twice, or already listed by a stored survey, is refused."""
     errors = {}
     seen: set[uuid.UUID] = set()
-    for index, photo in enumerate(survey.photos):
-        photo_id = uuid.UUID(photo.id)
+    for index, photo_id in enumerate(photo_ids):
         if photo_id in seen:
             errors[f"photos.{index}.id"] = _("This photo is listed twice.")
         elif photo_id in taken:
             errors[f"photos.{index}.id"] = _("This photo belongs to another survey: give it a new id.")
         seen.add(photo_id)
     return errors
+
+
+def not_own_survey() -> dict[str, str]:
+    return {"supersedes": _("Only a survey you sent yourself can be corrected.")}
 
 
 def corrected_survey(
@@ -332,7 +335,7 @@ def corrected_survey(
         return None, {}
     earlier = batch.known.get(uuid.UUID(survey.supersedes))
     if earlier is None or sender is None or earlier.submitted_by_id != sender.id:
-        return None, {"supersedes": _("Only a survey you sent yourself can be corrected.")}
+        return None, not_own_survey()
     if store_id is not None and earlier.store_id != store_id:
         return None, {"supersedes": _("A correction must be of the same store.")}
     if earlier.id == uuid.UUID(survey.id):
@@ -464,8 +467,7 @@ def write(accepted: list[Accepted], results: list[dict | None], echoes: dict[uui
     for item in accepted:
         try:
             if item.earlier is not None and item.earlier.id in refused:
-                results[item.index] = {"id": str(item.survey_id), "status": "invalid", "errors": {
-                    "supersedes": _("Only a survey you sent yourself can be corrected.")}}  # fmt: skip
+                results[item.index] = {"id": str(item.survey_id), "status": "invalid", "errors": not_own_survey()}
                 refused.add(item.survey_id)
                 continue
             with db.session.begin_nested():
@@ -493,11 +495,8 @@ def refused_by_database(item: Accepted, error: IntegrityError) -> dict:
     if item.earlier is not None:
         return already_corrected(survey_id)
     taken = set(db.session.scalars(select(Photo.id).where(Photo.id.in_(item.photo_ids)))) if item.photo_ids else set()
-    if taken:
-        return {"id": survey_id, "status": "invalid", "errors": {
-            f"photos.{index}.id": _("This photo belongs to another survey: give it a new id.")
-            for index, photo_id in enumerate(item.photo_ids) if photo_id in taken
-        }}  # fmt: skip
+    if errors := photo_errors(item.photo_ids, taken):
+        return {"id": survey_id, "status": "invalid", "errors": errors}
     return unreadable(survey_id, error)
 
 

@@ -220,6 +220,41 @@ def test_row_limit_in_a_workbook(ctx, monkeypatch):
     assert store_count() == 3
 
 
+def test_a_workbook_is_read_only_up_to_the_first_run_of_empty_rows(ctx):
+    # A few filled rows, then a cell at Excel's last row: openpyxl would yield a million empty rows
+    # before it. Reading stops after importing.MAX_EMPTY_RUN of them, so the far row (which would be
+    # refused: it has no name or type) is never seen.
+    rows = [OLD_COLUMNS, ["N-001", "Mới", "market", "", "HY-PH"], ["N-002", "Mới 2", "market", "", "HY-PH"]]
+    book = load_workbook(io.BytesIO(xlsx(*rows)))
+    book.active.cell(row=1_048_576, column=1, value="N-999")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_file("stores", buffer.getvalue(), filename="stores.xlsx")
+    assert (report.created, report.errors) == (2, [])
+
+
+def test_rows_after_a_short_gap_are_still_read(ctx):
+    rows = [OLD_COLUMNS, ["N-001", "Mới", "market", "", "HY-PH"], *[None] * (importing.MAX_EMPTY_RUN - 1)]
+    report = import_file("stores", xlsx(*rows, ["N-002", "Mới 2", "market", "", "HY-PH"]), filename="stores.xlsx")
+    assert (report.created, report.errors) == (2, [])
+
+
+def test_a_workbook_is_read_only_as_wide_as_the_template_and_a_margin(ctx):
+    # A value in column XFD (the 16,384th) is not read: each row is cut at importing.MAX_COLUMNS.
+    book = load_workbook(io.BytesIO(xlsx(OLD_COLUMNS, ["N-001", "Mới", "market", "", "HY-PH"])))
+    book.active.cell(row=2, column=16_384, value="far away")
+    book.active.cell(row=2, column=importing.MAX_COLUMNS + 1, value="beyond the margin")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_file("stores", buffer.getvalue(), filename="stores.xlsx")
+    assert (report.created, report.errors) == (1, [])
+    # Within the margin, a value without a column name is still refused, naming its column.
+    near = xlsx(OLD_COLUMNS, ["N-001", "Mới", "market", "", "HY-PH", *[""] * 7, "stray"])
+    report = import_file("stores", near, filename="stores.xlsx")
+    assert [error.line for error in report.errors] == [2]
+    assert "column M" in report.errors[0].message
+
+
 # --- the unit before the reform -----------------------------------------------------------
 
 

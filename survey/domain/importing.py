@@ -49,6 +49,11 @@ MAX_ROWS = 20_000
 MAX_ERRORS = 50  # kept in the report; the rest are only counted
 # A 2 MB workbook could unpack to gigabytes: refuse it before reading.
 MAX_XLSX_UNPACKED = 100 * 1024 * 1024
+# A small workbook can still claim millions of rows (one cell in row 16,000,000: openpyxl yields every
+# empty row before it) or 16,384 columns. Reading stops at the first run of this many empty rows...
+MAX_EMPTY_RUN = 1_000
+# ...and never looks right of the template's columns and a margin (a stray value just beyond is still named).
+MAX_COLUMNS = max(len(columns) for columns in COLUMNS.values()) + 8
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # Strict on purpose: date.fromisoformat would also take 20250101 or 2025-W01-1,
 # and float() would take "nan", "inf" and "1_000".
@@ -314,7 +319,11 @@ def csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 
 def workbook_lines(data: bytes) -> list[tuple[int, list[str]]]:
-    """The rows of an XLSX workbook's first worksheet, each with its row number."""
+    """The filled rows of an XLSX workbook's first worksheet, each with its row number.
+
+    Bounded whatever the file claims: at most MAX_COLUMNS columns, and nothing after the first run
+    of MAX_EMPTY_RUN empty rows (a table has no such gap; a padded or hostile file does).
+    """
     if data.startswith(OLE_MAGIC):
         raise Unreadable(
             1, _("This is an old Excel (.xls) or password-protected workbook: save it as .xlsx or CSV UTF-8.")
@@ -329,7 +338,7 @@ def workbook_lines(data: bytes) -> list[tuple[int, list[str]]]:
         raise Unreadable(1, _("The workbook is too large once unpacked."))
     number = 1
     lines: list[tuple[int, list[str]]] = []
-    filled = 0
+    filled = empty_run = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
@@ -339,11 +348,17 @@ def workbook_lines(data: bytes) -> list[tuple[int, list[str]]]:
                     raise Unreadable(1, _("The workbook has no worksheet."))
                 sheet = book.worksheets[0]
                 sheet.reset_dimensions()  # some programs write wrong dimensions; read what is there
-                for number, cells in enumerate(sheet.iter_rows(), start=1):
+                for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+                    texts = [cell_text(cell) for cell in cells]
+                    if not any(text.strip() for text in texts):
+                        empty_run += 1
+                        if empty_run >= MAX_EMPTY_RUN:
+                            break
+                        continue
+                    empty_run = 0
                     # The rows come from row 1, empty ones included; a cell knows its own row besides.
-                    line = next((cell.row for cell in cells if getattr(cell, "row", None)), number)
-                    lines.append((line, texts := [cell_text(cell) for cell in cells]))
-                    filled += any(text.strip() for text in texts)
+                    lines.append((next((cell.row for cell in cells if getattr(cell, "row", None)), number), texts))
+                    filled += 1
                     if filled > MAX_ROWS + 1:  # the header and one row too many: enough to refuse the file
                         break
             finally:

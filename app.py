@@ -89,11 +89,13 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 def tune_sqlite(connection, _record) -> None:
     """WAL lets pages read while a sync writes; the busy timeout makes a writer wait its turn, not fail.
 
-    synchronous=NORMAL is safe with WAL: a power cut may lose the last commits, never corrupt the file.
+    synchronous=FULL makes every commit reach the disk before it returns. The API answers `created`
+    only after the commit, and the phone then lets its copy go: with NORMAL a power cut could roll back
+    commits the phone was already told were kept (docs/performance.md, "Durability").
     """
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

@@ -73,12 +73,17 @@ def test_behind_one_proxy_its_forwarded_address_and_scheme_are_believed(tmp_path
     )
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_normal_sync(tmp_path):
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_durable_commits(tmp_path):
     app = make_app(tmp_path)  # SQLite, whatever database the rest of the suite runs on
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar().lower() == "wal"
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
-        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL: safe with WAL
+        # FULL (2): a commit is on the disk before the API answers `created`; NORMAL (1) may lose it to a power cut.
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2
+        # Every connection the pool opens, not only the first one.
+        with db.engine.connect() as first, db.engine.connect() as second:
+            assert first.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert second.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         db.engine.dispose()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import db
@@ -21,7 +23,10 @@ MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Create and configure an instance of the app (tests give their own instance folder)."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # instance/ holds the database, the photos, the secret key and demo log-ins: for this user only.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(PermissionError):  # a folder the operator owns and set up otherwise stays as it is
+        Path(app.instance_path).chmod(0o700)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={},
@@ -66,6 +71,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
+        keep_sqlite_private(app.config["SQLALCHEMY_DATABASE_URI"])
 
     check_public_address(app)
     if app.config["PROXY_HOPS"]:
@@ -98,6 +104,23 @@ def tune_sqlite(connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def keep_sqlite_private(uri: str) -> None:
+    """The database holds reporters' names and phones: readable by the app's own user only.
+
+    SQLite gives its WAL and shared-memory files the mode of the database file, so making the file
+    0600 before the first connection (and tightening one made before) covers all three.
+    """
+    path = make_url(uri).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    database = Path(path)
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database.touch(mode=0o600, exist_ok=True)
+    for file in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        if file.exists():
+            file.chmod(0o600)
 
 
 def check_public_address(app: Flask) -> None:

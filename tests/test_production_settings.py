@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import stat
 
 import pytest
 from openpyxl import load_workbook
@@ -85,6 +86,26 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_durable_commits(tmp_pat
             assert first.exec_driver_sql("PRAGMA synchronous").scalar() == 2
             assert second.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         db.engine.dispose()
+
+
+def test_the_database_and_its_wal_are_readable_by_the_apps_user_only(tmp_path):
+    older = tmp_path / "p.db"
+    older.touch(mode=0o644)  # made by an earlier version, or by hand
+    older.chmod(0o644)
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.create_all()
+        db.session.execute(text("CREATE TABLE probe (x)"))
+        db.session.commit()
+        files = [older, tmp_path / "p.db-wal", tmp_path / "p.db-shm"]
+        assert {file.name: stat.S_IMODE(file.stat().st_mode) for file in files} == {file.name: 0o600 for file in files}
+        db.engine.dispose()
+    fresh = make_app(tmp_path / "new")
+    with fresh.app_context():
+        db.session.execute(text("SELECT 1"))
+        assert stat.S_IMODE((tmp_path / "new" / "p.db").stat().st_mode) == 0o600
+        db.engine.dispose()
+    assert stat.S_IMODE((tmp_path / "new" / "instance").stat().st_mode) == 0o700
 
 
 def test_a_store_name_stored_with_a_control_character_still_exports(app, client, auth, api):

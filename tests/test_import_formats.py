@@ -212,7 +212,7 @@ def test_units_from_xlsx_with_local_dates(ctx):
 
 
 def test_row_limit_in_a_workbook(ctx, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing.rows, "MAX_ROWS", 2)
     rows = [[f"N-00{number}", "Mới", "market", "", "HY-PH"] for number in range(1, 6)]
     report = import_file("stores", xlsx(OLD_COLUMNS, *rows))
     assert [error.line for error in report.errors] == [4]

@@ -218,7 +218,7 @@ def test_empty_file(ctx):
 
 
 def test_row_limit(ctx, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing.rows, "MAX_ROWS", 2)
     lines = [store_line(code=f"N-00{number}") for number in range(1, 4)]
     report = import_csv("stores", csv_bytes(STORE_COLUMNS, *lines))
     assert [error.line for error in report.errors] == [4]

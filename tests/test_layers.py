@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = sorted((ROOT / "survey" / "domain").glob("*.py"))
-WEB = sorted((ROOT / "survey" / "web").glob("*.py"))
+DOMAIN = sorted((ROOT / "survey" / "domain").rglob("*.py"))  # sub-packages too
+WEB = sorted((ROOT / "survey" / "web").rglob("*.py"))
 # What a view needs and the domain must do without: requests, responses, pages, blueprints.
 WEB_ONLY_FLASK_NAMES = {
     "Blueprint",

@@ -124,12 +124,17 @@ def clean(raw: bytes) -> CleanPhoto:
 
     The header is checked first (opened), so a picture over the limits is refused before any
     pixel is decoded. Raises PhotoRefused as opened() says.
+
+    At most two full-size copies of the pixels exist at once (the decoded picture, and its RGB
+    conversion when it is not RGB already): it is shrunk in place before it is turned, and the
+    decoded picture is freed as soon as the shrunk one exists.
     """
     with opened(raw) as image:
         image.load()  # decodes every byte: a truncated or corrupt file fails here
-        upright = turned_upright(image)
-    picture = flatten(upright)
-    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+        turn = upright_turn(image)
+        picture = flatten(image)
+        picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)  # a square box: before or after the turn
+        picture = picture.transpose(turn) if turn is not None else picture.copy()  # outlives the file
     thumb = picture.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return CleanPhoto(jpeg(picture), jpeg(thumb), picture.width, picture.height)
@@ -147,21 +152,23 @@ ORIENTATION_TURNS = {
 }
 
 
-def turned_upright(image: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation. Only that one tag is read: the rest of the metadata is dropped
-    anyway, and a damaged block elsewhere (a GPS section shorter than it claims) must not stop a photo."""
+def upright_turn(image: Image.Image) -> Image.Transpose | None:
+    """The turn its EXIF orientation asks for, or None. Only that one tag is read: the rest of the
+    metadata is dropped anyway, and a damaged block elsewhere (a GPS section shorter than it claims)
+    must not stop a photo."""
     try:
         orientation = image.getexif().get(0x0112, 1)
     except Exception:  # any unreadable EXIF means "no orientation", never a refusal
         orientation = 1
-    turn = ORIENTATION_TURNS.get(orientation) if isinstance(orientation, int) else None
-    return image.transpose(turn) if turn is not None else image.copy()
+    return ORIENTATION_TURNS.get(orientation) if isinstance(orientation, int) else None
 
 
 def flatten(image: Image.Image) -> Image.Image:
-    """RGB with any transparency laid on white, as a JPEG holds it."""
+    """RGB with any transparency laid on white, as a JPEG holds it; an RGB picture is itself (no copy)."""
+    if image.mode == "RGB":
+        return image
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))
         white.paste(rgba, mask=rgba.getchannel("A"))
         return white

@@ -21,6 +21,7 @@ from models import db as database
 from survey.domain import sync
 from survey.domain.schemas import SurveyIn
 from tests.conftest import AuthActions, JsonClient, make_survey, sync_via_api
+from tests.test_photo_budget import count_decodes
 
 # --- pictures made for the tests -----------------------------------------------------------
 
@@ -125,6 +126,11 @@ def inspector(api):
     return api.login("inspector")
 
 
+@pytest.fixture
+def decodes(monkeypatch) -> dict[str, int]:
+    return count_decodes(monkeypatch)
+
+
 # --- PUT: stored once, refused cleanly ---------------------------------------------------
 
 
@@ -223,6 +229,17 @@ def test_a_decompression_bomb_is_413_and_nothing_is_kept(app, inspector, width, 
     assert response.status_code == 413, response.get_data(as_text=True)
     assert error_code(response) == "too_large"
     assert_nothing_kept(app, pid)
+
+
+def test_a_header_over_the_cap_is_refused_without_decoding(app, inspector, decodes):
+    pid = new_id()
+    survey_with_photos(inspector, pid)
+    response = inspector.put(f"/api/v1/photos/{pid}", blank_bilevel_png(8_000, 6_000), content_type="image/png")
+    assert response.status_code == 413 and error_code(response) == "too_large"
+    assert decodes["load"] == 0
+    assert_nothing_kept(app, pid)
+    assert inspector.put(f"/api/v1/photos/{pid}", jpeg_bytes()).status_code == 201
+    assert decodes["load"] >= 1  # the spy sees a picture within the cap being decoded
 
 
 def test_a_body_over_5_mb_is_413_and_nothing_is_kept(app, inspector):

@@ -2,9 +2,10 @@
 
 A survey lists its photos by id; each picture arrives on its own, after its survey, so a
 phone with a weak signal sends the counts first and a retry never stores a photo twice.
-Every picture is decoded by Pillow within limits, turned upright, stripped of all metadata
-(EXIF, GPS, ICC) and re-encoded as a JPEG of at most MAX_SIDE px with a thumbnail, so
-nothing the camera wrote reaches a reviewer's browser.
+Every picture's header (format, pixels) is read first, and a picture over the limits is refused
+before any pixel is decoded; the photos of one form are bounded together too. Only then is it
+decoded by Pillow, turned upright, stripped of all metadata (EXIF, GPS, ICC) and re-encoded as a
+JPEG of at most MAX_SIDE px with a thumbnail, so nothing the camera wrote reaches a reviewer's browser.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import io
 import os
 import uuid
 import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +31,12 @@ from survey.domain import audit
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+# All the pictures one request may have decoded, read from their headers before any is decoded.
+# Decoding costs time and memory by the pixel (a 40 MP PNG of 130 KB takes over a second and
+# hundreds of MB), so a form with several photos is bounded as a whole: three 16 MP phone photos
+# (48 MP) pass, three pictures near MAX_PIXELS do not. The phone's app shrinks its photos to
+# MAX_SIDE and sends one per request, far below either bound.
+MAX_PIXELS_PER_REQUEST = 50_000_000
 MAX_SIDE = 1600
 THUMB_SIDE = 320
 JPEG_QUALITY = 82
@@ -51,11 +60,31 @@ class CleanPhoto:
     height: int
 
 
-def clean(raw: bytes) -> CleanPhoto:
-    """Decode a JPEG, PNG or WebP within the limits; return it upright, re-encoded, without metadata.
+@dataclass(frozen=True)
+class PhotoHeader:
+    """What a picture's header says, read without decoding a single pixel."""
 
-    Raises PhotoRefused("too_large") over MAX_BYTES or MAX_PIXELS (decompression bombs included),
-    PhotoRefused("not_an_image") for anything Pillow cannot fully decode as one of FORMATS.
+    format: str
+    width: int
+    height: int
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+def too_many_pixels() -> PhotoRefused:
+    return PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
+
+
+@contextmanager
+def opened(raw: bytes) -> Iterator[Image.Image]:
+    """Open a picture lazily, after checking its size in bytes and, from its header, its format and pixels.
+
+    Pillow's open reads only the header; pixels are decoded when the body calls load() (or
+    anything that needs them). Whatever fails, in the header or in the body's decoding, is a
+    PhotoRefused: "too_large" over MAX_BYTES or MAX_PIXELS (decompression bombs included),
+    "not_an_image" for anything that is not fully one of FORMATS.
     """
     if len(raw) > MAX_BYTES:
         raise PhotoRefused("too_large", f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MB.")
@@ -65,17 +94,47 @@ def clean(raw: bytes) -> CleanPhoto:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw), formats=list(FORMATS)) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.")
-                image.load()  # decodes every byte: a truncated or corrupt file fails here
-                upright = turned_upright(image)
+                    raise too_many_pixels()
+                yield image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRefused("too_large", f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels.") from None
+        raise too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, PhotoRefused):
             raise
         raise PhotoRefused("not_an_image", "The body is not a JPEG, PNG or WebP picture.") from None
-    picture = flatten(upright)
-    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+
+
+def inspect(raw: bytes) -> PhotoHeader:
+    """The format and size a picture's header declares, within the limits; no pixel is decoded.
+
+    Raises PhotoRefused as clean() does for what the header alone shows; a file whose header is
+    fine but whose pixels are damaged is only found by clean().
+    """
+    with opened(raw) as image:
+        return PhotoHeader(image.format, image.width, image.height)
+
+
+def fits_request(headers: Iterable[PhotoHeader]) -> bool:
+    """Whether the pictures of one request, together, are within MAX_PIXELS_PER_REQUEST."""
+    return sum(header.pixels for header in headers) <= MAX_PIXELS_PER_REQUEST
+
+
+def clean(raw: bytes) -> CleanPhoto:
+    """Decode a JPEG, PNG or WebP within the limits; return it upright, re-encoded, without metadata.
+
+    The header is checked first (opened), so a picture over the limits is refused before any
+    pixel is decoded. Raises PhotoRefused as opened() says.
+
+    At most two full-size copies of the pixels exist at once (the decoded picture, and its RGB
+    conversion when it is not RGB already): it is shrunk in place before it is turned, and the
+    decoded picture is freed as soon as the shrunk one exists.
+    """
+    with opened(raw) as image:
+        image.load()  # decodes every byte: a truncated or corrupt file fails here
+        turn = upright_turn(image)
+        picture = flatten(image)
+        picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)  # a square box: before or after the turn
+        picture = picture.transpose(turn) if turn is not None else picture.copy()  # outlives the file
     thumb = picture.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return CleanPhoto(jpeg(picture), jpeg(thumb), picture.width, picture.height)
@@ -93,21 +152,23 @@ ORIENTATION_TURNS = {
 }
 
 
-def turned_upright(image: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation. Only that one tag is read: the rest of the metadata is dropped
-    anyway, and a damaged block elsewhere (a GPS section shorter than it claims) must not stop a photo."""
+def upright_turn(image: Image.Image) -> Image.Transpose | None:
+    """The turn its EXIF orientation asks for, or None. Only that one tag is read: the rest of the
+    metadata is dropped anyway, and a damaged block elsewhere (a GPS section shorter than it claims)
+    must not stop a photo."""
     try:
         orientation = image.getexif().get(0x0112, 1)
     except Exception:  # any unreadable EXIF means "no orientation", never a refusal
         orientation = 1
-    turn = ORIENTATION_TURNS.get(orientation) if isinstance(orientation, int) else None
-    return image.transpose(turn) if turn is not None else image.copy()
+    return ORIENTATION_TURNS.get(orientation) if isinstance(orientation, int) else None
 
 
 def flatten(image: Image.Image) -> Image.Image:
-    """RGB with any transparency laid on white, as a JPEG holds it."""
+    """RGB with any transparency laid on white, as a JPEG holds it; an RGB picture is itself (no copy)."""
+    if image.mode == "RGB":
+        return image
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))
         white.paste(rgba, mask=rgba.getchannel("A"))
         return white
@@ -143,8 +204,14 @@ class FolderStorage:
     def put(self, name: str, data: bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         partial = self.root / f".{name}.{uuid.uuid4().hex}.part"
-        partial.write_bytes(data)
-        os.replace(partial, self.root / name)  # a reader never sees half a file
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, self.root / name)  # a reader never sees half a file
+        except BaseException:
+            # A full disk (ENOSPC) or any other failure leaves no half-written file behind.
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise
 
     def get(self, name: str) -> bytes | None:
         path = self.root / name
@@ -211,7 +278,12 @@ def keep(photo: Photo, picture: CleanPhoto, digest: str) -> None:
     """Write the cleaned picture and its thumbnail, then mark the photo received (committed by the caller)."""
     store = storage()
     store.put(file_name(photo.id), picture.full)
-    store.put(file_name(photo.id, thumb=True), picture.thumb)
+    try:
+        store.put(file_name(photo.id, thumb=True), picture.thumb)
+    except BaseException:
+        with suppress(Exception):  # the first failure is the one to report
+            store.delete(file_name(photo.id))  # no picture kept without its thumbnail and its row
+        raise
     photo.received_at = utcnow()
     photo.upload_hash = digest
     photo.width, photo.height = picture.width, picture.height

@@ -3,11 +3,19 @@
 What they send is a `self_report` in state `received`: it counts only once a
 reviewer approves it. The store comes from the link alone, never from the form.
 
-Rate limits: only reports actually stored use up the link's quota (`deduct_when`), so
-typing mistakes and refusals cost nothing. The per-address limit is a flood guard that
-counts stored reports and unknown links (someone guessing tokens), not typing mistakes
-either. A limit reached answers 429 with the same form, every value kept, and says when
-to try again.
+Rate limits, both keyed on the sender's address (as the app sees it behind FLASK_PROXY_HOPS), so
+that a stranger who reaches a limit reaches it for their own address only, never for the store's
+manager elsewhere:
+- per link and address: only reports actually stored use it up (`deduct_when`), so typing
+  mistakes and refusals cost the manager nothing;
+- per address: every POST counts, refused or not, unknown links too (someone guessing tokens):
+  each attempt may cost the server a form's checks and some photos' decoding.
+A limit reached answers 429 with the same form, every value kept, and says when to try again.
+
+Photos cost the most to check, so they are checked last, cheapest first: nothing of them is
+decoded unless every other field is valid and no cap is reached, then only their headers are
+read (format, pixels, also together against photos.MAX_PIXELS_PER_REQUEST), and only when all
+of that passes are they decoded.
 
 Reports waiting for review are capped per phone and per store (survey.domain.self_reports): the
 page sets a long-lived random cookie on the phone, and each report keeps only its digest. A cap
@@ -23,10 +31,11 @@ import time
 import unicodedata
 import uuid
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_wtf.file import FileField
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice, StringField, ValidationError
@@ -38,7 +47,7 @@ from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
 from survey.web.errors import handle_http_error
-from survey.web.survey_form import build_form_class, local_now_for_input, render_form, submit
+from survey.web.survey_form import build_form_class, is_uuid, local_now_for_input, render_form, submit
 
 bp = Blueprint("self_report", __name__)
 # The form may carry a few photos: each within photos.MAX_BYTES, with room for the other fields.
@@ -55,18 +64,17 @@ PHONE_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
 def link_key() -> str:
-    """Rate-limit key for one link (its digest, so the token never sits in the limiter)."""
-    return LINK_KEY_PREFIX + digest(request.view_args.get("token", ""))
+    """Rate-limit key for one link from one address (the link's digest: the token never sits in the limiter).
+
+    With the address in the key, reports a stranger sends through a poster's link use up that
+    stranger's quota, and the store's manager, sending from another address, still has theirs.
+    """
+    return f"{LINK_KEY_PREFIX}{digest(request.view_args.get('token', ''))}:{get_remote_address()}"
 
 
 def report_stored(_response) -> bool:
     """Only a report actually stored uses up the link's quota: not a typing mistake, a refusal or a repeat."""
     return bool(g.get("self_report_stored"))
-
-
-def report_stored_or_unknown_link(response) -> bool:
-    """The address's flood guard: stored reports, and unknown links, which is what guessing tokens looks like."""
-    return report_stored(response) or response.status_code == 404
 
 
 def phone_id() -> str:
@@ -171,32 +179,74 @@ def photo_numbers() -> range:
     return range(1, photos.SELF_REPORT_PHOTOS + 1)
 
 
-def checked_photo(form, field) -> None:
-    """Clean the chosen picture now, before anything is stored; keep it on the field for later.
+def photo_refusal_message(refusal: photos.PhotoRefused) -> str:
+    """Why a chosen picture was refused, said next to its input.
 
-    A refusal is said next to the input. A page cannot put a chosen file back into its input,
-    so the message asks for the photo to be chosen again.
+    A page cannot put a chosen file back into its input, so the message asks for the photo to be
+    chosen again.
     """
-    field.picture = None
-    if field.data is None or not getattr(form, "check_photos", True):
-        return
-    field.data.stream.seek(0)
-    raw = field.data.stream.read(photos.MAX_BYTES + 1)
-    try:
-        cleaned = photos.clean(raw)
-    except photos.PhotoRefused as refusal:
-        if refusal.code == "too_large":
-            reason = _(
-                "This photo is too large: it may have at most %(mb)s MB and %(mp)s megapixels.",
-                mb=photos.MAX_BYTES // (1024 * 1024),
-                mp=photos.MAX_PIXELS // 1_000_000,
-            )
-        else:
-            reason = _("This file is not a photo that can be read: choose a JPEG, PNG or WebP picture.")
-        raise ValidationError(
-            " ".join((reason, _("The page cannot keep a chosen file: choose the photo again, or another one.")))
-        ) from None
-    field.picture = (cleaned, hashlib.sha256(raw).hexdigest())
+    if refusal.code == "too_large":
+        reason = _(
+            "This photo is too large: it may have at most %(mb)s MB and %(mp)s megapixels.",
+            mb=photos.MAX_BYTES // (1024 * 1024),
+            mp=photos.MAX_PIXELS // 1_000_000,
+        )
+    else:
+        reason = _("This file is not a photo that can be read: choose a JPEG, PNG or WebP picture.")
+    return " ".join((reason, _("The page cannot keep a chosen file: choose the photo again, or another one.")))
+
+
+def too_many_pixels_message() -> str:
+    return _(
+        "The photos chosen are too large together: a report may carry at most %(mp)s megapixels in all. "
+        "Choose fewer or smaller photos and send again.",
+        mp=photos.MAX_PIXELS_PER_REQUEST // 1_000_000,
+    )
+
+
+def refuse_photo(form, number: int, refusal: photos.PhotoRefused) -> None:
+    field = form[photo_field_name(number)]
+    field.errors = [*field.errors, photo_refusal_message(refusal)]
+
+
+def photos_sent(form) -> dict[int, bytes]:
+    """The bytes of each chosen photo by its number; past photos.MAX_BYTES, one byte more is enough to refuse it."""
+    sent = {}
+    for number in photo_numbers():
+        upload = form[photo_field_name(number)].data
+        if upload is not None:
+            upload.stream.seek(0)
+            sent[number] = upload.stream.read(photos.MAX_BYTES + 1)
+    return sent
+
+
+def checked_photos(form, general_errors: list[str]) -> dict[int, tuple[photos.CleanPhoto, str]] | None:
+    """The chosen photos of an otherwise valid form, cleaned: {number: (picture, SHA-256 of the bytes sent)}.
+
+    Cheapest first, and nothing decoded until all of it passes: each photo's header (format and
+    pixels), then the pixels of all of them together. Only then is each decoded and cleaned.
+    A refused photo is said next to its input; photos too large together, at the top (added to
+    general_errors). None when any photo is refused.
+    """
+    sent = photos_sent(form)
+    headers = {}
+    for number, raw in sent.items():
+        try:
+            headers[number] = photos.inspect(raw)
+        except photos.PhotoRefused as refusal:
+            refuse_photo(form, number, refusal)
+    if len(headers) < len(sent):
+        return None
+    if not photos.fits_request(headers.values()):
+        general_errors.append(too_many_pixels_message())
+        return None
+    pictures = {}
+    for number, raw in sent.items():
+        try:
+            pictures[number] = (photos.clean(raw), hashlib.sha256(raw).hexdigest())
+        except photos.PhotoRefused as refusal:  # a header that promised more than its pixels hold
+            refuse_photo(form, number, refusal)
+    return pictures if len(pictures) == len(sent) else None
 
 
 def photo_fields() -> dict:
@@ -205,7 +255,6 @@ def photo_fields() -> dict:
     for number in photo_numbers():
         fields[photo_field_name(number)] = FileField(
             _l("Photo %(n)s", n=number),
-            validators=[checked_photo],
             render_kw={"accept": "image/*", "capture": "environment"},
         )
         fields[caption_field_name(number)] = StringField(
@@ -226,18 +275,14 @@ def files_sent() -> int:
     return sum(1 for _name, upload in request.files.items(multi=True) if upload)
 
 
-def chosen_photos(form) -> list[tuple[uuid.UUID, str, photos.CleanPhoto, str]]:
+def chosen_photos(form, pictures: dict) -> list[tuple[uuid.UUID, str, photos.CleanPhoto, str]]:
     """The cleaned photos of a valid form, in order: (id, caption, picture, SHA-256 of the bytes sent).
 
     The id comes from the report's id and the photo's bytes, so a second tap on "send" with the
     same photos repeats the same report (a duplicate), never a conflicting one.
     """
     chosen = []
-    for number in photo_numbers():
-        picture = getattr(form[photo_field_name(number)], "picture", None)
-        if picture is None:
-            continue
-        cleaned, sha256 = picture
+    for number, (cleaned, sha256) in sorted(pictures.items()):
         photo_id = uuid.uuid5(uuid.UUID(form.survey_id.data), f"photo-{number}-{sha256}")
         chosen.append((photo_id, form[caption_field_name(number)].data or "", cleaned, sha256))
     return chosen
@@ -324,11 +369,7 @@ def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
     methods=["POST"],
     deduct_when=report_stored,
 )
-@limiter.limit(
-    lambda: current_app.config["SELF_REPORT_ADDRESS_LIMIT"],
-    methods=["POST"],
-    deduct_when=report_stored_or_unknown_link,
-)
+@limiter.limit(lambda: current_app.config["SELF_REPORT_ADDRESS_LIMIT"], methods=["POST"])
 def report(token: str):
     """Show the store's report form and take the report; the phone's cookie is set (or renewed) either way."""
     store = store_for_token(token)
@@ -339,20 +380,24 @@ def report(token: str):
 
 
 def take_report(store: Store, token: str, phone: str):
-    """The form, or the report stored and the thanks page; the caps are checked only for a new report."""
+    """The form, or the report stored and the thanks page; the caps are checked only for a new report.
+
+    The cheap checks come first (the number of files, every other field, the caps), the photos last.
+    """
     device = self_reports.phone_digest(phone)
     form, by_zone, labels = filled_form(store)
+    if form.is_submitted() and not is_uuid(form.survey_id.data):
+        abort(400)  # the page always sends the report's id: this request was not made by it
     general_errors: list[str] = []
     too_many = form.is_submitted() and files_sent() > photos.SELF_REPORT_PHOTOS
     if too_many:
-        form.check_photos = False  # refused whole: no need to decode any of them
         general_errors.append(too_many_photos_message())
     if form.validate_on_submit() and not too_many:
         cap = None if sent_before(form) else pending_cap(store, device)
         if cap is not None:
             general_errors.append(cap_message(cap))
-        else:
-            chosen = chosen_photos(form)
+        elif (pictures := checked_photos(form, general_errors)) is not None:
+            chosen = chosen_photos(form, pictures)
             status, general_errors = submit_report(form, by_zone, labels, chosen)
             if status == "created":
                 g.self_report_stored = True
@@ -381,8 +426,9 @@ def limit_reached(error: HTTPException):
     if store is None:
         return handle_http_error(error)  # an unknown link learns nothing more than "too many requests"
     form, by_zone, labels = filled_form(store)
-    form.check_photos = False  # nothing is stored now: no need to decode the photos
-    form.validate()  # typing mistakes are shown too, so they can be fixed while waiting; nothing is stored
+    # Typing mistakes are shown too, so they can be fixed while waiting; nothing is stored, and no
+    # photo is decoded (only checked_photos does, after every other check).
+    form.validate()
     return show_form(store, form, by_zone, labels, [limit_message()]), 429
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import io
+import stat
 from pathlib import Path
 
 import pytest
@@ -230,12 +231,12 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_limited(app):
 def no_space(monkeypatch, after_bytes: int = 10) -> None:
     """Writing a file writes a few bytes, then the disk is full (ENOSPC)."""
 
-    def write_bytes(path: Path, data: bytes) -> int:
+    def write_private(path: Path, data: bytes) -> None:
         with open(path, "wb") as handle:
             handle.write(data[:after_bytes])
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(photos, "write_private", write_private)
 
 
 def test_a_full_disk_leaves_no_part_file(tmp_path, monkeypatch):
@@ -245,6 +246,14 @@ def test_a_full_disk_leaves_no_part_file(tmp_path, monkeypatch):
         storage.put("a.jpg", b"x" * 1000)
     assert failed.value.errno == errno.ENOSPC
     assert list((tmp_path / "photos").iterdir()) == []
+
+
+def test_kept_photos_are_readable_by_the_apps_user_only(tmp_path):
+    storage = photos.FolderStorage(tmp_path / "photos")
+    storage.put("a.jpg", b"x" * 1000)
+    assert storage.get("a.jpg") == b"x" * 1000
+    assert stat.S_IMODE((tmp_path / "photos" / "a.jpg").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "photos").stat().st_mode) == 0o700
 
 
 def test_a_failed_rename_leaves_no_part_file(tmp_path, monkeypatch):
@@ -261,14 +270,14 @@ def test_a_failed_rename_leaves_no_part_file(tmp_path, monkeypatch):
 
 def test_a_report_whose_thumbnail_cannot_be_written_keeps_no_file(app, client, monkeypatch):
     token = staff_token(app)
-    real_write = Path.write_bytes
+    real_write = photos.write_private
 
-    def thumbnails_fail(path: Path, data: bytes) -> int:
+    def thumbnails_fail(path: Path, data: bytes) -> None:
         if "-thumb" in path.name:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real_write(path, data)
+        real_write(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", thumbnails_fail)
+    monkeypatch.setattr(photos, "write_private", thumbnails_fail)
     client.application.config["PROPAGATE_EXCEPTIONS"] = False  # the 500 page, as in production
     response = send(client, token, {"photo_1": upload(picture())})
     assert response.status_code == 500

@@ -195,6 +195,14 @@ class PhotoStorage(Protocol):
     def delete(self, name: str) -> None: ...
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Create a file readable by this user only, and flush it to the disk."""
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+
+
 class FolderStorage:
     """Files in one folder (instance/photos by default), written whole or not at all."""
 
@@ -202,16 +210,26 @@ class FolderStorage:
         self.root = root
 
     def put(self, name: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Write a file readable by the app's user only, on the disk before the call returns.
+
+        The phone lets its copy of a photo go once the server says it is kept, so a power cut
+        just after must not lose it: the file is flushed before it gets its name, the name after.
+        """
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = self.root / f".{name}.{uuid.uuid4().hex}.part"
         try:
-            partial.write_bytes(data)
+            write_private(partial, data)
             os.replace(partial, self.root / name)  # a reader never sees half a file
         except BaseException:
             # A full disk (ENOSPC) or any other failure leaves no half-written file behind.
             with suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise
+        folder = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
     def get(self, name: str) -> bytes | None:
         path = self.root / name

@@ -6,7 +6,15 @@ const CACHE = `baobi-shell-${VERSION}`;
 const SHELL = [__SHELL_URLS__];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await Promise.all(SHELL.map(async (url) => {
+      const response = await fetch(new Request(url, { cache: 'reload' }));
+      if (!response.ok) throw new Error(`${url} ${response.status}`);
+      // Logged out, /app answers with the log-in page: no app page to keep.
+      if (!response.redirected) await cache.put(url, response);
+    }));
+  })());
 });
 
 self.addEventListener('activate', (event) => {

@@ -194,11 +194,24 @@ function mineItem(survey, correcting) {
   return item;
 }
 
+// A survey the server answered for and then lost (docs/sync.md): kept whole on the phone.
+function missingItem(entry) {
+  const item = mineItem({ ...entry.payload, store_name: entry.store_name, review_state: 'missing' }, new Set());
+  item.querySelector('.state').textContent = t('missing_on_server');
+  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t('retry') });
+  button.dataset.resend = entry.id;
+  button.className = 'primary';
+  item.append(button);
+  return item;
+}
+
 async function renderMine() {
   const { fetchedAt, surveys } = await mine.loadMine(owner);
   const queued = await outbox.listOutbox(owner);
   const correcting = new Set(queued.map((record) => record.payload.supersedes).filter(Boolean));
-  $('#mine-list').replaceChildren(...surveys.map((survey) => mineItem(survey, correcting)));
+  const missing = await mine.missingOnServer(owner);
+  document.body.classList.toggle('has-missing', missing.length > 0);
+  $('#mine-list').replaceChildren(...missing.map(missingItem), ...surveys.map((survey) => mineItem(survey, correcting)));
   $('#mine-updated').textContent = fetchedAt ? `${t('list_updated')}: ${when(fetchedAt)}` : t('mine_never');
   const returned = surveys.filter((survey) => mine.needsCorrection(survey) && !correcting.has(survey.id)).length;
   $('#returned-banner').hidden = returned === 0;
@@ -213,6 +226,15 @@ async function refreshMineList() {
     // Offline or logged out: the last copy stays on show.
   }
   await renderMine();
+}
+
+async function sendAgain(button) {
+  button.disabled = true; // a double tap queues it once
+  await outbox.resend(button.dataset.resend);
+  outbox.resetBackoff();
+  await renderAll();
+  announce();
+  requestFlush();
 }
 
 async function startCorrection(id) {
@@ -262,16 +284,10 @@ function onFlushEvent(event) {
 }
 
 // The confirmation is asked before any await: a submit can only be stopped synchronously.
-// The cached app page names this inspector, so it is dropped before the log-out goes on.
+// The log-in page the log-out leads to drops the cached app page (static/js/logged-out.js).
 function onLogout(event) {
   const unsent = view.unsent();
-  event.preventDefault();
-  if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) return;
-  const drop = (cache) => cache.delete('/app', { ignoreSearch: true }); // the page in every language
-  const forget = window.caches
-    ? caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then(drop))))
-    : Promise.resolve();
-  forget.catch(() => {}).finally(() => event.target.submit());
+  if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) event.preventDefault();
 }
 
 // ---- service worker and updates ---------------------------------------------------
@@ -364,8 +380,9 @@ async function start() {
   });
   $('#outbox-list').addEventListener('click', view.onClick);
   $('#mine-list').addEventListener('click', (event) => {
-    const id = event.target.dataset.correct;
-    if (id) startCorrection(id);
+    const { correct, resend } = event.target.dataset;
+    if (correct) startCorrection(correct);
+    else if (resend && !event.target.disabled) sendAgain(event.target);
   });
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', refreshRegistry);
@@ -390,6 +407,7 @@ async function start() {
   });
   window.addEventListener('pagehide', () => saver.now());
 
+  await outbox.pruneSent().catch(() => {});
   const currentId = await getMeta('currentDraft');
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);

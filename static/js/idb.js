@@ -1,7 +1,7 @@
 // A small promise wrapper over IndexedDB. Each call is one transaction; no network
 // request is ever awaited inside one (a transaction closes when its task ends).
 const DB_NAME = 'baobi';
-const DB_VERSION = 2; // 2: photos
+const DB_VERSION = 3; // 2: photos; 3: the sent log by time, to prune it
 let opening;
 
 export function openDb() {
@@ -21,6 +21,10 @@ export function openDb() {
         const photos = db.createObjectStore('photos', { keyPath: 'id' });
         photos.createIndex('owner', 'owner');
         photos.createIndex('survey', 'surveyId');
+      }
+      if (event.oldVersion < 3) {
+        // Entries already sent keep every field; the index reads the `sentAt` they all have.
+        request.transaction.objectStore('sent').createIndex('sentAt', 'sentAt');
       }
     };
     request.onsuccess = () => {

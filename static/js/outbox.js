@@ -1,11 +1,14 @@
 // The outbox: saved surveys wait here until the server has answered for each one.
 // `created` and `duplicate` move to the sent log; `invalid` and `conflict` are set
 // aside with their reason; a network error or a 5xx keeps the survey queued.
+// The sent log keeps each survey whole for KEEP_SENT_DAYS (its photos' pictures are not
+// kept): a server that loses its last writes in a crash after answering can be sent it again.
 import { byOwner, done, transaction } from './idb.js';
 import * as photos from './photos.js';
 
 const BATCH = 200; // the server's limit per request
 const MAX_DELAY_MS = 5 * 60 * 1000;
+export const KEEP_SENT_DAYS = 30;
 let failures = 0;
 let retryTimer = null;
 
@@ -35,6 +38,35 @@ export const listOutbox = (owner) => byOwner('outbox', owner);
 export async function listSent(owner) {
   const sent = await byOwner('sent', owner);
   return sent.sort((a, b) => b.sentAt.localeCompare(a.sentAt));
+}
+
+// Forget what the server acknowledged more than KEEP_SENT_DAYS ago, for every inspector
+// of the phone; entries from before payloads were kept go the same way.
+export function pruneSent(now = Date.now()) {
+  const before = new Date(now - KEEP_SENT_DAYS * 86400000).toISOString();
+  return transaction(['sent'], 'readwrite', async (s) => {
+    const keys = await done(s.sent.index('sentAt').getAllKeys(IDBKeyRange.upperBound(before, true)));
+    for (const key of keys) await done(s.sent.delete(key));
+    return keys.length;
+  });
+}
+
+// A kept survey the server no longer has goes back in the queue under its own id, so
+// however often it is sent the server stores it once. Photos refused for want of their
+// survey go again after it; pictures already uploaded are no longer on the phone.
+export function resend(id) {
+  return transaction(['outbox', 'sent', 'photos'], 'readwrite', async (s) => {
+    const entry = await done(s.sent.get(id));
+    if (!entry?.payload) return false;
+    await done(s.outbox.put({
+      id, owner: entry.owner, payload: entry.payload, storeName: entry.store_name, state: 'queued', reason: null,
+      savedAt: new Date().toISOString(),
+    }));
+    await done(s.sent.delete(id));
+    await photos.eachOfSurvey(s.photos, id, (photo) =>
+      (photo.state === 'refused' ? done(s.photos.put({ ...photo, state: 'waiting', reason: null })) : null));
+    return true;
+  });
 }
 
 export const discard = (id) => transaction(['outbox', 'photos'], 'readwrite', async (s) => {
@@ -92,9 +124,11 @@ function applyResults(records, results) {
       if (!result || String(result.id).toLowerCase() !== record.id.toLowerCase()) continue;
       if (result.status === 'created' || result.status === 'duplicate') {
         await done(s.outbox.delete(record.id));
+        // sentAt: when the server acknowledged it. The payload is the survey's JSON only.
         await done(s.sent.put({
           id: record.id, owner: record.owner, store_code: record.payload.store_code,
           store_name: record.storeName || '', status: result.status, sentAt: new Date().toISOString(),
+          payload: record.payload,
         }));
         // The survey is stored: its photos may go now.
         await photos.eachOfSurvey(s.photos, record.id, (photo) => done(s.photos.put({ ...photo, state: 'upload' })));
@@ -121,6 +155,7 @@ async function flushNow(owner) {
   // Then the photos, after every survey: counts first when the signal is weak.
   let token = null;
   totals.photos = await photos.upload(owner, async () => (token ??= await fetchCsrf()));
+  await pruneSent();
   return totals;
 }
 

@@ -105,12 +105,16 @@ def login():
 def logout():
     """Log out everywhere: every session and remember cookie of this user ends (a copy too).
 
-    The form carries a CSRF token so no other site can do it."""
+    The form carries a CSRF token so no other site can do it. That token ends here too, and
+    the log-in page it leads to drops the app pages the service worker cached, which name the
+    user and hold the token (`static/js/logged-out.js`); the phone's unsent surveys stay."""
     accounts.end_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
     flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", logged_out=1))
 
 
 @bp.route("/lang/<code>")

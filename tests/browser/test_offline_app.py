@@ -205,6 +205,7 @@ def test_logout_with_unsent_surveys_warns_and_keeps_them(browser, live_server, a
         page.click("#logout-form button")
     assert "/login" in page.url
     # The page that named this inspector is gone from the cache; the surveys stay on the phone.
+    page.wait_for_selector("html[data-app-forgotten=true]")
     assert page.evaluate("caches.match('/app').then((r) => r === undefined)")
     log_in(page, live_server, "inspector")
     page.wait_for_url("**/app")

@@ -55,14 +55,16 @@ def test_a_survey_the_server_lost_is_sent_again_from_the_phone_once(browser, liv
     page.reload()  # the mark is kept on the phone: the list shows it with no network too
     ready(page)
     page.click("#mine-tab")
-    button = page.wait_for_selector(f"#mine-list button[data-resend='{survey_id}']")
+    resend = page.locator(f"#mine-list button[data-resend='{survey_id}']")
+    resend.wait_for()
     item = page.text_content(f"#mine-list li[data-id='{survey_id}']")
     assert "Máy chủ không có phiếu này" in item and "Gửi lại" in item
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "sent-survey-lost-by-server")
     context.set_offline(False)
 
-    button.dblclick()  # a double tap sends it once
+    # A double tap sends it once. (A locator: going online may draw the list again meanwhile.)
+    resend.dblclick()
     assert wait_for_rows(app, 1, page=page) == 1
     page.wait_for_function(f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'created' && !e.missing)")
     page.wait_for_selector("body:not(.has-missing)")

@@ -2,7 +2,7 @@
 
 Counts are strict JSON integers: "12", 12.0 and true are refused, never coerced.
 Only the shape is checked here; whether the store or a category exists is checked
-against the database in `survey.sync`.
+against the database in `survey.domain.sync`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from survey.domain import policy
 
@@ -45,6 +45,25 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
+def clean_text(max_length: int, min_length: int | None = None):
+    """The type of every text field: a JSON string (never a number), within its lengths, trimmed by the
+    payload, and free of control characters (PostgreSQL refuses NUL; no keyboard types the others)."""
+    limits = Field(strict=True, min_length=min_length, max_length=max_length)
+    return Annotated[str, limits, AfterValidator(refuse_control_characters)]
+
+
+def canonical_uuid(value: str) -> str:
+    """Accept any UUID spelling and keep its canonical lower-case form."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError("not a UUID") from None
+
+
+# An id the phone made: any spelling of a UUID, kept in its canonical form.
+UuidText = Annotated[str, Field(strict=True, json_schema_extra={"format": "uuid"}), AfterValidator(canonical_uuid)]
+
+
 # The allowed values come from the policy, so a new zone or state is written once.
 Zone = Literal[policy.ZONES]
 ReviewState = Literal[policy.REVIEW_STATES]
@@ -56,24 +75,14 @@ class Payload(BaseModel):
 
 class PackagingCount(Payload):
     zone: Zone
-    category: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+    category: clean_text(40, min_length=1)
     count: Count
-
-    @field_validator("category")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        return refuse_control_characters(value)
 
 
 class EcoLabelCount(Payload):
-    label: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
-    product_group: Annotated[str, Field(strict=True, max_length=200)] = ""
+    label: clean_text(40, min_length=1)
+    product_group: clean_text(200) = ""
     sku_count: Count
-
-    @field_validator("label", "product_group")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        return refuse_control_characters(value)
 
 
 class Location(Payload):
@@ -82,51 +91,28 @@ class Location(Payload):
     accuracy_m: Annotated[float | None, Field(strict=True, ge=0, le=100_000)] = None
 
 
-def canonical_uuid(value: str) -> str:
-    """Accept any UUID spelling and keep its canonical lower-case form."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ValueError("not a UUID") from None
-
-
 class PhotoRef(Payload):
     """A photo the survey lists; its bytes follow on their own (PUT /api/v1/photos/<id>)."""
 
-    id: Annotated[str, Field(strict=True, json_schema_extra={"format": "uuid"})]
-    caption: Annotated[str, Field(strict=True, max_length=MAX_CAPTION)] = ""
-
-    @field_validator("id")
-    @classmethod
-    def id_is_uuid(cls, value: str) -> str:
-        return canonical_uuid(value)
-
-    @field_validator("caption")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        return refuse_control_characters(value)
+    id: UuidText
+    caption: clean_text(MAX_CAPTION) = ""
 
 
 class SurveyIn(Payload):
     """One store visit as the phone sends it."""
 
-    id: Annotated[str, Field(strict=True, json_schema_extra={"format": "uuid"})]
-    store_code: Annotated[str, Field(strict=True, min_length=1, max_length=40)]
+    id: UuidText
+    store_code: clean_text(40, min_length=1)
     visited_at: Annotated[str, Field(strict=True, json_schema_extra={"format": "date-time"})]
     form_version: Annotated[int, Field(strict=True)]
     packaging: Annotated[list[PackagingCount], Field(min_length=1, max_length=200)]
     eco_labels: Annotated[list[EcoLabelCount], Field(max_length=200)] = []
     skus_checked: Count | None = None
-    notes: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
+    notes: clean_text(MAX_NOTES) = ""
     location: Location | None = None
     photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = []
     # The id of an earlier survey of the same store, by the same sender, that this one corrects.
-    supersedes: Annotated[str | None, Field(strict=True, json_schema_extra={"format": "uuid"})] = None
-
-    @field_validator("id", "supersedes")
-    @classmethod
-    def id_is_uuid(cls, value: str | None) -> str | None:
-        return None if value is None else canonical_uuid(value)
+    supersedes: UuidText | None = None
 
     @field_validator("visited_at")
     @classmethod
@@ -142,12 +128,6 @@ class SurveyIn(Payload):
         if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
             raise ValueError("visit date out of range")
         return value
-
-    @field_validator("store_code", "notes")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        """Refuse NUL and other control characters that no keyboard types (PostgreSQL refuses NUL)."""
-        return refuse_control_characters(value)
 
     @field_validator("form_version")
     @classmethod
@@ -180,12 +160,7 @@ class SyncAnswer(BaseModel):
 
 class ReviewIn(Payload):
     state: ReviewState
-    comment: Annotated[str, Field(strict=True, max_length=MAX_NOTES)] = ""
-
-    @field_validator("comment")
-    @classmethod
-    def no_control_characters(cls, value: str) -> str:
-        return refuse_control_characters(value)
+    comment: clean_text(MAX_NOTES) = ""
 
 
 class StoreOut(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
 from models import AdminUnit, Store, Survey, db
-from survey.domain import figures, policy, review, surveys, sync
+from survey.domain import figures, payload_errors, policy, review, surveys, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
@@ -138,7 +138,7 @@ def review_survey(survey_id: str):
     try:
         decision = ReviewIn.model_validate(body)
     except ValidationError as error:
-        fields = sync.field_errors(error)
+        fields = payload_errors.field_errors(error)
         return json_error(400, "invalid", "; ".join(f"{k}: {v}" for k, v in fields.items()), fields)
     try:
         review.set_state(survey, decision.state, decision.comment, current_user._get_current_object())

@@ -42,7 +42,7 @@ from wtforms import SelectChoice, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
 from models import Photo, Store, Survey, db
-from survey.domain import photos, self_reports, sync, vocabularies
+from survey.domain import payload_errors, photos, self_reports, vocabularies
 from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
@@ -344,7 +344,7 @@ def submit_report(form, by_zone, labels, chosen) -> tuple[str, list[str]]:
 
 def show_form(store: Store, form, by_zone, labels, general_errors: list[str]):
     """Render the form; the empty-checkout message goes next to the checkout counts, not at the top."""
-    empty_checkout = sync.empty_checkout_message()
+    empty_checkout = payload_errors.empty_checkout_message()
     checkout_errors = [message for message in general_errors if message == empty_checkout]
     general_errors = [message for message in general_errors if message != empty_checkout]
     return render_form(

@@ -114,6 +114,7 @@ def app_with_redis_down(tmp_path, seeded_sqlite, app):
     yield down
     with down.app_context():
         db.session.remove()
+        db.engine.dispose()
     # The limiter is one object for every app of the test run: the next app's memory storage is alive.
     limiter._storage_dead = False
 

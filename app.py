@@ -41,9 +41,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         REMEMBER_COOKIE_SAMESITE="Lax",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis out of reach: each worker counts in its own memory meanwhile (a warning is logged), never a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
+        # Failed log-ins (survey/web/auth.py): per address; per account from one address (past either, that
+        # address is refused); per account from any address (past it, failed attempts answer slower, never refused).
         LOGIN_RATE_LIMIT="30 per minute",
-        # Failed log-ins per account, whatever the address: a guesser behind many addresses is slowed too.
         LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
+        LOGIN_ACCOUNT_SLOWDOWN="10 per 15 minutes",
         REMEMBER_COOKIE_DURATION=timedelta(days=30),
         # Set FLASK_SERVED_OVER_HTTPS=true behind HTTPS: cookies become Secure and HSTS is sent.
         SERVED_OVER_HTTPS=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -139,3 +140,68 @@ def test_odd_query_strings_on_the_indicators_are_a_400_or_a_404(api, query):
 def test_a_nul_in_the_address_is_a_400(api, path):
     api.login("admin")
     assert api.get(path).status_code == 400
+
+
+HUGE = "99999999999999999999"  # past SQLite's INTEGER and PostgreSQL's bigint
+
+
+@pytest.mark.parametrize("url", ["/review", "/audit", "/stores"])
+def test_a_page_past_the_end_is_the_last_page(client, auth, url, table):
+    auth.login("admin")
+    first = client.get(url)
+    for page in (HUGE, "2", "-1", "0", "%C2%B2", "%D9%A2", "1e3", "x"):
+        response = client.get(f"{url}?page={page}")
+        assert response.status_code == 200, (page, response.status_code)
+        # The table's lists fit on one page: every one of these shows it, never an empty page.
+        assert table_rows(response) == table_rows(first), page
+    assert len(table_rows(first)) > 1  # a header and at least one row
+
+
+def table_rows(response) -> list[str]:
+    return re.findall(r"<tr[ >].*?</tr>", response.get_data(as_text=True), re.S)
+
+
+@pytest.mark.parametrize("action", ["edit", "deactivate"])
+def test_a_user_id_past_any_id_is_a_404(client, auth, action):
+    auth.login("admin")
+    for user_id in (HUGE, str(2**31), str(2**63)):
+        assert client.get(f"/users/{user_id}/{action}").status_code == 404
+    assert client.post(f"/users/{HUGE}/activate", data={"csrf_token": auth.csrf()}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=0001-01-01", "Ngày kiểm tra từ"),
+        ("to=9999-12-31", "Ngày kiểm tra đến"),
+        ("from=1899-12-31&to=2025-01-01", "Ngày kiểm tra từ"),
+        ("to=2201-01-01", "Ngày kiểm tra đến"),
+        ("from=2025-02-30", "Ngày kiểm tra từ"),
+        ("from=%D9%A2%D9%A0%D9%A2%D9%A5-01-01", "Ngày kiểm tra từ"),
+    ],
+)
+def test_a_day_outside_the_calendar_the_queue_can_use_is_a_400_naming_the_field(client, auth, query, field):
+    auth.login("reviewer")
+    response = client.get(f"/review?{query}")
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert f"{field}: hãy nhập một ngày từ 01/01/1900 đến 31/12/2200." in page
+    assert 'id="from"' in page  # the queue itself, to fix the date
+    assert client.get("/review?from=1900-01-01&to=2200-12-31").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "-Infinity", "Infinity", "1e999999999"])
+@pytest.mark.parametrize("target", ["85", "9" * 400])
+def test_a_rule_with_no_number_is_refused_naming_the_field(client, auth, app, value, target):
+    auth.login("admin")
+    form = {"target_pct": target, "zones": "checkout", "min_eco_share_pct": value, "note": "Không phải số"}
+    response = post_form(client, "/rules/2021/new", form)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    finite = value == "1e999999999"
+    assert ("Nhập số từ 0 đến 100." if finite else "Vui lòng nhập một số.") in page
+    if target != "85":
+        assert "Nhập số từ 0 đến 100." in page  # the target too, however many digits
+    with app.app_context():
+        notes = db.session.scalars(select(ComplianceRule.note)).all()
+        assert "Không phải số" not in notes

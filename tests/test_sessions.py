@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app import create_app
 from models import User, db
 from survey.domain import accounts
+from survey.web import auth
 from tests.conftest import PASSWORDS, csrf_from
 
 PRIVATE_PAGE = "/stores"  # the admin's store list
@@ -121,9 +122,11 @@ def test_an_unknown_name_costs_a_password_check_too(app, monkeypatch):
         assert accounts.authenticate("admin", PASSWORDS["admin"]) is not None
 
 
-def test_failed_log_ins_are_limited_per_account_from_any_address(app):
-    app.config["LOGIN_ACCOUNT_LIMIT"] = "3 per hour"
-    for n in range(3):
+def test_failed_log_ins_elsewhere_never_lock_the_owner_out(app, monkeypatch):
+    # Many addresses failing on one account slow their own failures (tests/test_login_limits.py)
+    # and never refuse the right password from an address that has not failed.
+    monkeypatch.setattr(auth, "pause", lambda seconds: None)
+    for n in range(12):
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)
         wrong = {"username": "admin", "password": "wrong-password", "csrf_token": csrf_from(page)}
@@ -131,12 +134,7 @@ def test_failed_log_ins_are_limited_per_account_from_any_address(app):
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     right = {"username": "admin", "password": PASSWORDS["admin"], "csrf_token": csrf_from(page)}
-    assert client.post("/login", data=right, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429
-    # Another account is not held back by this one's guesser.
-    other = app.test_client()
-    page = other.get("/login").get_data(as_text=True)
-    data = {"username": "reviewer", "password": PASSWORDS["reviewer"], "csrf_token": csrf_from(page)}
-    assert other.post("/login", data=data, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+    assert client.post("/login", data=right, environ_base={"REMOTE_ADDR": "10.0.0.99"}).status_code == 302
 
 
 def test_cookies_are_secure_and_hsts_is_sent_when_served_over_https(tmp_path):

@@ -96,9 +96,17 @@ def session_user(session_id: str) -> User | None:
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
+def login_key(username: str) -> str:
+    """The account a log-in names, as authenticate reads it: "REV2 " and "rev2" are one account.
+
+    The failed log-ins are counted under this key. A name longer than any account's is cut to one
+    character more, so it stays apart from every real name and never makes a long key."""
+    return username.strip().lower()[: MAX_USERNAME_LENGTH + 1]
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this name and password, with the same work whether the name exists or not."""
-    user = find_user(username)
+    user = find_user(login_key(username))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None

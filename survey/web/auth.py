@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
+import limits
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -17,7 +23,7 @@ from models import User, db
 from survey.domain import accounts
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
-from survey.web.errors import json_error, wants_json
+from survey.web.errors import handle_http_error, json_error, wants_json
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("auth", __name__)
@@ -75,20 +81,55 @@ def home():
     return redirect(url_for(HOME_BY_ROLE[current_user.role]))
 
 
+# Failed log-ins: limits a stranger cannot turn on the owner of an account (docs/security.md).
+#
+# - Failures are counted per address (LOGIN_RATE_LIMIT, any account) and per account *from* an
+#   address (LOGIN_ACCOUNT_LIMIT). Past either, that address is refused with a 429 that says when
+#   to try again. The refusal comes before the password is checked, so the right password gets the
+#   same 429 as a wrong one: a 429 tells a guesser nothing.
+# - Nothing refuses an address that has not failed: the right password from it always logs in,
+#   however many failures the account has had from elsewhere. A guesser locks out only themselves.
+# - Against a guesser spread over many addresses, failures per account from all addresses are
+#   counted too (LOGIN_ACCOUNT_SLOWDOWN). Past that number, each further *failed* attempt answers
+#   a little later (SLOWDOWN_STEP more each time, SLOWDOWN_MAX at most); a successful one never
+#   waits. The wait begins after the password check has failed, so it says nothing the answer
+#   does not say already, and an unknown name is counted and slowed the same as a real one, so it
+#   does not tell which names exist either. The wait is kept short: it holds a worker meanwhile.
+#   The account passing the number is logged as a warning, for the admins to see.
+# - Successful log-ins are not counted at all: a whole office behind one address logs in freely.
+SLOWDOWN_STEP = 0.1  # seconds more for each failure past LOGIN_ACCOUNT_SLOWDOWN
+SLOWDOWN_MAX = 1.0
+COUNT_ANY = 10**6  # a window of LOGIN_ACCOUNT_SLOWDOWN that never fills: it only counts
+
+
+def login_account() -> str:
+    return accounts.login_key(request.form.get("username", ""))
+
+
+def address_and_account() -> str:
+    return f"login-failures:{get_remote_address()}:{login_account()}"
+
+
+def failed(response) -> bool:
+    """Only attempts that did not log the user in are counted (a 302 is a log-in)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=failed)
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
-    key_func=lambda: "login-account:" + request.form.get("username", "").strip().lower()[:80],
+    key_func=address_and_account,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,  # only failed attempts count
+    deduct_when=failed,
 )
 def login():
     """Show the log-in form and log the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data.strip(), form.password.data)
+        user = accounts.authenticate(form.username.data, form.password.data)
         if user is None:
+            slow_down(accounts.login_key(form.username.data))
             flash(_("Wrong username or password."), "error")
         else:
             # A CSRF token from before the log-in is not valid after it (g holds this request's copy).
@@ -98,6 +139,62 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
     return render_template("login.html", form=form)
+
+
+def slow_down(account: str) -> None:
+    """Count a failed log-in of the account from any address; past LOGIN_ACCOUNT_SLOWDOWN, wait a little."""
+    threshold = limits.parse(current_app.config["LOGIN_ACCOUNT_SLOWDOWN"])
+    failures = account_failures(account, threshold)
+    over = failures - threshold.amount
+    if over == 1:
+        current_app.logger.warning(
+            "More than %d failed log-ins for the account %r from any address: later failures answer slower",
+            threshold.amount,
+            account,
+        )
+    if over > 0:
+        pause(min(SLOWDOWN_STEP * over, SLOWDOWN_MAX))
+
+
+def account_failures(account: str, threshold: limits.RateLimitItem) -> int:
+    """This failure and the account's earlier ones within the window; 0 when they cannot be counted."""
+    if not limiter.enabled:
+        return 0
+    counter = type(threshold)(COUNT_ANY, threshold.multiples, namespace="login-account-failures")
+    try:
+        # limiter.limiter is Flask-Limiter's in-memory fallback once it has found Redis out of reach.
+        limiter.limiter.hit(counter, account)
+        return COUNT_ANY - limiter.limiter.get_window_stats(counter, account).remaining
+    except Exception:
+        current_app.logger.warning("Failed log-ins could not be counted: the rate limit storage is out of reach")
+        return 0
+
+
+def pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+@bp.errorhandler(429)
+def too_many_failed_log_ins(error: HTTPException):
+    """The log-in form again, with the name typed and when this address may try again."""
+    if request.endpoint != "auth.login":
+        return handle_http_error(error)
+    flash(retry_message(), "error")
+    return render_template("login.html", form=LoginForm()), 429
+
+
+def retry_message() -> str:
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    try:
+        seconds = max(limit.reset_at for limit in breached) - time.time()
+    except Exception:  # no limit to ask, or its storage out of reach
+        return _("Too many failed log-ins from your address. Please try again later.")
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many failed log-ins from your address. Please try again in about %(num)d minute.",
+        "Too many failed log-ins from your address. Please try again in about %(num)d minutes.",
+        minutes,
+    )
 
 
 @bp.route("/logout", methods=["POST"])

@@ -17,6 +17,7 @@ from wtforms.validators import Length, ValidationError
 from models import AdminUnit, AuditEntry, Store, Survey, db
 from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
 from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.web import query_args
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm
 
@@ -41,14 +42,21 @@ class StorePlaceForm(TranslatedForm):
     submit = SubmitField(_l("Use this location for the store"))
 
 
-def parse_day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+DAY_FILTERS = {"from": _l("Visited from"), "to": _l("Visited to")}
 
 
-def queue_query(args) -> tuple:
+def asked_days(args) -> tuple[dict[str, date | None], list[str]]:
+    """The queue's days (?from=, ?to=) and what is wrong with any of them (such a day is not applied)."""
+    days, problems = {}, []
+    for name, label in DAY_FILTERS.items():
+        try:
+            days[name] = query_args.asked_day(args, name, str(label))
+        except query_args.UnreadableDay as unreadable:
+            days[name], problems = None, [*problems, unreadable.message]
+    return days, problems
+
+
+def queue_query(args, days: dict[str, date | None]) -> tuple:
     """Build the queue's query from the filters; return it with the filters as understood."""
     source = args.get("source", "self_report")
     source = source if source in policy.SOURCES else "self_report"
@@ -67,9 +75,9 @@ def queue_query(args) -> tuple:
     if store_code := args.get("store", "").strip():
         query = query.where(search.store_condition(store_code))  # code or name, any case, with or without accents
     # Days are local; visits are stored in UTC.
-    if start := parse_day(args.get("from")):
+    if start := days["from"]:
         query = query.where(Survey.visited_at >= policy.local_day_start_utc(start))
-    if end := parse_day(args.get("to")):
+    if end := days["to"]:
         query = query.where(Survey.visited_at < policy.local_day_start_utc(end + timedelta(days=1)))
     filters = {"source": source, "state": state, "unit": unit.code if unit else "", "store": store_code}
     filters |= {"from": args.get("from", ""), "to": args.get("to", "")}
@@ -79,10 +87,15 @@ def queue_query(args) -> tuple:
 @bp.route("/review")
 @role_required("reviewer", "admin")
 def queue():
-    """List surveys to review, inspections and self-reports apart."""
-    query, filters = queue_query(request.args)
+    """List surveys to review, inspections and self-reports apart.
+
+    A day the page cannot use is a 400 that says which field, with the rest of the filters applied."""
+    days, problems = asked_days(request.args)
+    for problem in problems:
+        flash(problem, "error")
+    query, filters = queue_query(request.args, days)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = query_args.page_within(total, PAGE_SIZE)
     surveys = db.session.scalars(
         query.order_by(Survey.received_at.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -106,7 +119,7 @@ def queue():
         evidence=review_evidence,
         flag_names=LOCATION_FLAG_NAMES,
         bursts=bursts_of(surveys),
-    )
+    ), (400 if problems else 200)
 
 
 def bursts_of(surveys) -> dict:
@@ -218,7 +231,8 @@ def place_refusal_message(reason: str) -> str:
 @role_required("admin")
 def audit_log():
     """The audit log: every review decision, link change and rule change."""
-    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    page = query_args.page_within(total, PAGE_SIZE)
     entries = db.session.scalars(
         select(AuditEntry)
         .options(joinedload(AuditEntry.actor))
@@ -226,7 +240,6 @@ def audit_log():
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(AuditEntry))
     return render_template(
         "review/audit.html",
         entries=entries,

@@ -32,6 +32,7 @@ from survey.domain.importing import COLUMNS
 from survey.domain.policy import STORE_TYPES
 from survey.i18n import local_date
 from survey.labels import STORE_TYPE_NAMES
+from survey.web import query_args
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm, number_range
 
@@ -221,9 +222,10 @@ def list_stores():
         query = query.where(Store.unit_id.in_(unit_and_descendant_ids(unit)) if unit else false())
     if store_type:
         query = query.where(Store.type == store_type)
-    page = db.paginate(
-        query.order_by(Store.code), page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
-    )
+    query = query.order_by(Store.code)
+    page = db.paginate(query, page=query_args.asked_page(), per_page=PER_PAGE, error_out=False)
+    if page.page > 1 and not page.items and page.pages:  # past the end: the last page, as an old link expects
+        page = db.paginate(query, page=page.pages, per_page=PER_PAGE, error_out=False)
     return render_template(
         "stores/list.html",
         page=page,

@@ -19,6 +19,7 @@ from models import ROLES, User, db
 from survey.domain import accounts
 from survey.labels import ROLE_LABELS
 from survey.web.auth import role_required
+from survey.web.query_args import ID
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("users", __name__)
@@ -151,7 +152,7 @@ def render_edit(user: User, form: EditUserForm, status: int = 200, activate_form
     )
 
 
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/users/<{ID}:user_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_user(user_id: int):
     """Change a user's role, or set a new password (blank keeps the old one); it never deactivates."""
@@ -165,7 +166,7 @@ def edit_user(user_id: int):
     return render_edit(user, form)
 
 
-@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@bp.route(f"/users/<{ID}:user_id>/deactivate", methods=["GET", "POST"])
 @role_required("admin")
 def deactivate_user(user_id: int):
     """Ask to confirm, saying that the user's sessions end; deactivate only when the box is ticked."""
@@ -185,7 +186,7 @@ def deactivate_user(user_id: int):
     return render_template("users/deactivate.html", form=form, user=user)
 
 
-@bp.post("/users/<int:user_id>/activate")
+@bp.post(f"/users/<{ID}:user_id>/activate")
 @role_required("admin")
 def activate_user(user_id: int):
     """Let a deactivated user log in again (with their password as it was)."""

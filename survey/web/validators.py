@@ -17,9 +17,12 @@ tests/test_forms_in_vietnamese.py catches.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange
+from wtforms.validators import ValidationError
 
 from survey.domain.schemas import has_control_characters
 
@@ -92,12 +95,43 @@ CONTROL_MESSAGE = _l("Remove the invisible control characters from this text.")
 def number_range(min=None, max=None, message=None):
     """NumberRange for a value that came through: a blank is for Optional or InputRequired to
     judge, and a value that is no number already has its field's own message, so one mistake
-    is told once (WTForms' NumberRange would add "must be between" to both)."""
-    check = NumberRange(min, max, message)
+    is told once (WTForms' NumberRange would add "must be between" to both).
+
+    It compares by itself: WTForms' NumberRange first asks math.isnan() of the value, which
+    overflows for an int of 400 digits, and it lets NaN through."""
 
     def in_range(form, field) -> None:
-        if field.data is not None:
-            check(form, field)
+        data = field.data
+        if data is None:
+            return
+        if not is_finite(data):
+            # "NaN", "sNaN" and "Infinity" are numbers to float() and Decimal(), but no amount
+            # (and comparing a Decimal NaN raises).
+            raise ValidationError(str(NOT_A_NUMBER))
+        if (min is not None and data < min) or (max is not None and data > max):
+            raise ValidationError(range_message(min, max, message))
 
-    in_range.field_flags = check.field_flags  # the min and max attributes of a number input
+    in_range.field_flags = {"min": min, "max": max}  # the min and max attributes of a number input
     return in_range
+
+
+def range_message(min, max, message=None) -> str:
+    """The message NumberRange would give, from our catalogue (WTFORMS_MESSAGES)."""
+    if message is None:
+        if min is not None and max is not None:
+            message = WTFORMS_MESSAGES["Number must be between %(min)s and %(max)s."]
+        elif max is None:
+            message = WTFORMS_MESSAGES["Number must be at least %(min)s."]
+        else:
+            message = WTFORMS_MESSAGES["Number must be at most %(max)s."]
+    return str(message) % {"min": min, "max": max}
+
+
+NOT_A_NUMBER = _l("Enter a number.")
+
+
+def is_finite(value) -> bool:
+    """A finite number, a Decimal too (math.isfinite cannot turn a Decimal's signalling NaN into a float)."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) or math.isfinite(value)  # a huge int would overflow a float

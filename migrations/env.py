@@ -11,7 +11,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the loggers that exist already (the app's, the limiter's): an upgrade run inside the app, as
+# `flask init-db` and the tests do, must not silence them.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # SQLite cannot reflect the unique index on lower(store.code) (migration 0003 creates it by

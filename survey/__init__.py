@@ -1,1 +1,1 @@
-"""The features of Bao bì xanh, one module each."""
+"""The features of Bao bì xanh: the domain (rules, figures, sync, imports) and the web that serves it."""

@@ -85,3 +85,53 @@ def test_no_code_points_outside_the_repository():
         text = path.read_text(encoding="utf-8")
         for outside in ("../shared", "shared/spec", "domain.md", "contract.md"):
             assert outside not in text, f"{path.relative_to(ROOT)} points at {outside}"
+
+
+def domain_module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def domain_imports() -> dict[str, set[str]]:
+    """Which domain modules each domain module imports (`from survey.domain import x` names x)."""
+    modules = {domain_module(path): path for path in DOMAIN}
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        for module, names in imports_of(path):
+            submodules = {f"{module}.{item}" for item in names if f"{module}.{item}" in modules}
+            targets |= submodules
+            if module in modules and len(submodules) < len(names):  # a name from the module itself
+                targets.add(module)
+        graph[name] = targets - {name}
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of the graph, as the modules along it, or None."""
+    state: dict[str, str] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = "open"
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                return [*trail[trail.index(target) :], target] if target in trail else [node, target]
+            if target not in state and (found := visit(target, [*trail, target])):
+                return found
+        state[node] = "done"
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return None
+
+
+def test_the_domain_modules_import_each_other_without_a_cycle():
+    # A cycle hides which module is the lower one (rulebook <-> store_years was one).
+    assert cycle_in(domain_imports()) is None, " -> ".join(cycle_in(domain_imports()))
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": set()}) is None

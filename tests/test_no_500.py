@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import ComplianceRule, Store, Survey, User, db
-from survey.domain import importing, rulebook
+from survey.domain import importing, rule_versions, rulebook
 from tests.conftest import PASSWORDS, csrf_from, make_survey, post_form, store_form, sync_via_api
 
 BELL = "\x07"
@@ -96,11 +96,11 @@ def test_two_saves_that_race_give_one_version_and_one_clear_refusal(app, monkeyp
         admin = db.session.scalar(select(User).where(User.role == "admin"))
         phase = rulebook.phase_starting(2021)
         stale = rulebook.versions(2021)
-        rulebook.save_version(phase, 85, ["checkout"], Decimal(80), "first", admin)
+        rule_versions.save_version(phase, 85, ["checkout"], Decimal(80), "first", admin)
         # The second save read the versions before the first committed: both aim at the same number.
         monkeypatch.setattr(rulebook, "versions", lambda first_year: stale)
-        with pytest.raises(rulebook.NewerVersionSaved):
-            rulebook.save_version(phase, 90, ["checkout"], Decimal(80), "second", admin)
+        with pytest.raises(rule_versions.NewerVersionSaved):
+            rule_versions.save_version(phase, 90, ["checkout"], Decimal(80), "second", admin)
         monkeypatch.undo()
         assert [row.note for row in rulebook.versions(2021)][:1] == ["first"]
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from models import ComplianceRule, Store, StoreYearStatus, Survey, User, db
-from survey.domain import figures, policy, registry, review, rulebook, store_years, sync, vocabularies
+from survey.domain import figures, policy, registry, review, rule_versions, rulebook, store_years, sync, vocabularies
 from tests.conftest import add_store, seed_table
 from tests.test_fuzz_sync import fuzz_settings
 
@@ -113,7 +113,7 @@ class World:
             registry.update_store(store, {"opened_on": opened, "closed_on": closed}, user("admin"))
         elif kind == "rule":
             phase, zones, minimum = step[1:]
-            rulebook.save_version(phase, phase.target_pct, list(zones), minimum, "thử", user("admin"))
+            rule_versions.save_version(phase, phase.target_pct, list(zones), minimum, "thử", user("admin"))
 
     def keep(self, payloads: list[dict], results: list[dict]) -> None:
         for payload, result in zip(payloads, results, strict=True):
@@ -181,7 +181,7 @@ def test_a_rule_version_rejudges_only_its_phase_years(app, table):
         assert {year for _, year, _ in before} >= {2025}
         phase = policy.phase_for_year(2025)
         # Only checkout is judged before 2026; judging store-packed too at 100% fails S-007's foam.
-        rulebook.save_version(phase, 85, ["checkout", "store_packed"], Decimal(100), "chặt hơn", user("admin"))
+        rule_versions.save_version(phase, 85, ["checkout", "store_packed"], Decimal(100), "chặt hơn", user("admin"))
         after = {(row["store_id"], row["year"], row["scope"]): row for row in store_years.stored_rows()}
         changed = {key for key in before if before[key]["compliant"] != after[key]["compliant"]}
         assert changed and {year for _, year, _ in changed} <= set(range(2021, 2026))

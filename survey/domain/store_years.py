@@ -314,8 +314,8 @@ def current_deciding(pairs: set[Pair]) -> dict[Pair, dict[str, policy.SurveyFact
     return found
 
 
-def rejudge(phase_first_year: int) -> int:
-    """Judge again, by the phase's rule now in force, every stored year the phase's rule judges.
+def rejudge(phase_first_year: int, rule: policy.Rule) -> int:
+    """Judge again, by the phase's new rule (passed in), every stored year the phase's rule judges.
 
     Only the verdict can change: the deciding survey and its totals do not depend on the rule.
     Returns how many verdicts changed.
@@ -329,7 +329,7 @@ def rejudge(phase_first_year: int) -> int:
         if policy.rule_phase_year(year) == phase_first_year
     ]
     changes = []
-    for year, rule in rules_by_year(years).items():
+    for year in years:
         query = select(table.c.store_id, table.c.year, table.c.scope, table.c.compliant, *fact_columns())
         for row in db.session.execute(query.where(table.c.year == year)):
             compliant = policy.is_compliant(facts_of(row).zones, rule)

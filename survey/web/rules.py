@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from survey.domain import policy, rulebook
+from survey.domain import policy, rule_versions, rulebook
 from survey.labels import ZONE_NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm, number_range
@@ -71,7 +71,7 @@ def new_version(first_year: int):
         text = form.based_on.data or ""
         based_on = int(text) if text.isascii() and text.isdigit() else None
         try:
-            rule = rulebook.save_version(
+            rule = rule_versions.save_version(
                 phase,
                 form.target_pct.data,
                 form.zones.data,
@@ -80,7 +80,7 @@ def new_version(first_year: int):
                 current_user._get_current_object(),
                 based_on=based_on,
             )
-        except rulebook.NewerVersionSaved:
+        except rule_versions.NewerVersionSaved:
             message = _(
                 "Someone saved a newer version of this rule meanwhile. Reload the page to see it, then save again."
             )

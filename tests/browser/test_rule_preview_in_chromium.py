@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Survey, User, db
-from survey.domain import review, rulebook
+from survey.domain import review, rule_versions, rulebook
 from tests.browser.conftest import fill_survey, new_phone, save, screenshot, wait_for_rows
 
 
@@ -17,7 +17,7 @@ def lowered_rule(app):
     """The admin's version 2 of 2021–2025: target 70%, checkout only, 80% eco."""
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
-        rulebook.save_version(rulebook.phase_starting(2021), 70, ["checkout"], Decimal(80), "Giảm dần", admin)
+        rule_versions.save_version(rulebook.phase_starting(2021), 70, ["checkout"], Decimal(80), "Giảm dần", admin)
 
 
 def preview(page, store_code: str, visited: str, paper: int, pe_bags: int) -> str:

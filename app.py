@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from models import db
 from survey import cli, i18n, web
+from survey.domain import search
 from survey.extensions import csrf, limiter, login_manager, migrate
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    search.keep_search_keys()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", tune_sqlite)

@@ -35,8 +35,13 @@ def store_condition(query: str):
     return and_(*(Store.search_key.like(f"%{escape_like(word)}%", escape="\\") for word in words))
 
 
-@event.listens_for(Store, "before_insert")
-@event.listens_for(Store, "before_update")
 def keep_search_key(_mapper, _connection, store: Store) -> None:
     """Refresh the folded text whenever a store is written, by any channel."""
     store.search_key = store_key(store)
+
+
+def keep_search_keys() -> None:
+    """Have every store written from now on, by any channel, keep its search key (the factory calls it once)."""
+    for moment in ("before_insert", "before_update"):
+        if not event.contains(Store, moment, keep_search_key):
+            event.listen(Store, moment, keep_search_key)

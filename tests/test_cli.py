@@ -7,9 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
-from app import create_app, database_url
+from app import create_app
 from models import ComplianceRule, PackagingCategory, Store, StoreYearStatus, Survey, User, db
 from survey.domain import store_years
+from survey.settings import database_url
 
 
 def fresh_app(tmp_path):

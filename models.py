@@ -50,8 +50,12 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 ROLES = ("inspector", "reviewer", "admin")
-UNIT_LEVELS = ("province", "district", "commune")
 STORE_CLASSES = ("I", "II", "III")
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a check that a column holds one of a vocabulary's codes: "role IN ('inspector', …)"."""
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
 
 
 def utcnow() -> datetime:
@@ -142,7 +146,7 @@ class User(UserMixin, db.Model):
     # (log-out, a new password, a new role, deactivation: see survey/domain/accounts.py).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    __table_args__ = (CheckConstraint("role IN ('inspector', 'reviewer', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses log-in to deactivated users

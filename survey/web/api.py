@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from models import AdminUnit, Store, Survey, db
+from models import ROLES, AdminUnit, Store, Survey, db
 from survey.domain import figures, payload_errors, policy, review, surveys, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
@@ -21,7 +21,6 @@ from survey.web.auth import role_required
 from survey.web.errors import json_error
 
 bp = Blueprint("api", __name__)
-ALL_ROLES = ("inspector", "reviewer", "admin")
 
 
 def sync_limit_key() -> str:
@@ -37,14 +36,14 @@ def healthz():
 
 
 @bp.get("/api/v1/csrf")
-@role_required(*ALL_ROLES)
+@role_required(*ROLES)
 def csrf_token():
     """Give a long-open page a fresh CSRF token."""
     return jsonify(csrf_token=generate_csrf())
 
 
 @bp.get("/api/v1/stores")
-@role_required(*ALL_ROLES)
+@role_required(*ROLES)
 def stores():
     """List the stores for the phone's offline registry."""
     rows = db.session.scalars(select(Store).options(joinedload(Store.unit)).order_by(Store.code))
@@ -85,7 +84,7 @@ def sync_surveys():
 
 
 @bp.get("/api/v1/surveys")
-@role_required(*ALL_ROLES)
+@role_required(*ROLES)
 def list_surveys():
     """The sender's surveys (or, for reviewers and admins, all), newest first, with their review."""
     mine = request.args.get("mine") in ("1", "true") or current_user.role == "inspector"
@@ -118,7 +117,7 @@ def find_survey(survey_id: str) -> Survey:
 
 
 @bp.get("/api/v1/surveys/<survey_id>")
-@role_required(*ALL_ROLES)
+@role_required(*ROLES)
 def get_survey(survey_id: str):
     """Show a stored survey to reviewers, admins and the inspector who sent it."""
     survey = find_survey(survey_id)

@@ -13,6 +13,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
+from models import ROLES
 from survey.domain import policy
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
 
@@ -236,7 +237,6 @@ SURVEY_ID = {"name": "id", "in": "path", "required": True, "schema": UUID}
 PHOTO_ID = {"name": "id", "in": "path", "required": True, "schema": UUID}
 PICTURE = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}
 LEVEL = {"name": "level", "in": "query", "required": False, "schema": UNIT_LEVEL}
-ALL_ROLES = ("inspector", "reviewer", "admin")
 
 
 def for_roles(*roles: str, more: str = "") -> dict:
@@ -259,14 +259,14 @@ def document() -> dict:
         "/api/v1/csrf": {
             "get": {
                 "summary": "A fresh CSRF token",
-                **for_roles(*ALL_ROLES),
+                **for_roles(*ROLES),
                 "responses": {"200": ok("CsrfAnswer"), **error_responses(401)},
             }
         },
         "/api/v1/stores": {
             "get": {
                 "summary": "Stores for the offline registry",
-                **for_roles(*ALL_ROLES),
+                **for_roles(*ROLES),
                 "responses": {"200": ok("StoresAnswer"), **error_responses(401)},
             }
         },
@@ -280,7 +280,7 @@ def document() -> dict:
             },
             "get": {
                 "summary": "Surveys newest first with their review (an inspector's own; ?mine=1 for staff), paged",
-                **for_roles(*ALL_ROLES),
+                **for_roles(*ROLES),
                 "parameters": [
                     {"name": name, "in": "query", "required": False, "schema": schema}
                     for name, schema in (
@@ -313,7 +313,7 @@ def document() -> dict:
             },
             "get": {
                 "summary": "The kept JPEG (at most 1600 px, no metadata), or its thumbnail with ?size=thumb",
-                **for_roles(*ALL_ROLES, more="An inspector sees only the photos of their own surveys."),
+                **for_roles(*ROLES, more="An inspector sees only the photos of their own surveys."),
                 "parameters": [
                     PHOTO_ID,
                     {"name": "size", "in": "query", "required": False, "schema": {"type": "string", "enum": ["thumb"]}},
@@ -324,7 +324,7 @@ def document() -> dict:
         "/api/v1/surveys/{id}": {
             "get": {
                 "summary": "A survey as stored, with source and review_state",
-                **for_roles(*ALL_ROLES, more="An inspector sees only their own surveys."),
+                **for_roles(*ROLES, more="An inspector sees only their own surveys."),
                 "parameters": [SURVEY_ID],
                 "responses": {"200": ok("StoredSurvey"), **error_responses(401, 403, 404)},
             }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import UNIT_LEVELS, AdminUnit, db
+from models import AdminUnit, db
+from survey.domain import policy
 from survey.domain.importing.rows import CODE_PATTERN, ImportReport, Row, check_codes, upsert
 
 
@@ -22,7 +23,7 @@ def check_units(rows: list[Row]) -> list[dict]:
         record = {
             "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
             "name": row.text("name", 200, required=True),
-            "level": row.choice("level", UNIT_LEVELS),
+            "level": row.choice("level", policy.UNIT_LEVELS),
             "parent_code": row.values["parent_code"] or None,
             "valid_from": row.date("valid_from"),
             "valid_to": row.date("valid_to"),

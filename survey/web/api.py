@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -12,13 +11,14 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from models import ROLES, AdminUnit, Store, Survey, db
+from models import ROLES, AdminUnit, Store, db
 from survey.domain import figures, payload_errors, policy, review, surveys, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
 from survey.web.auth import role_required
 from survey.web.errors import json_error
+from survey.web.lookups import survey_or_404
 
 bp = Blueprint("api", __name__)
 
@@ -104,23 +104,11 @@ def list_surveys():
     return jsonify(surveys=[surveys.summary(survey) for survey in page], next=next_cursor)
 
 
-def find_survey(survey_id: str) -> Survey:
-    """Load a survey by its UUID or answer 404."""
-    try:
-        key = uuid.UUID(survey_id)
-    except ValueError:
-        abort(404)
-    survey = db.session.get(Survey, key)
-    if survey is None:
-        abort(404)
-    return survey
-
-
 @bp.get("/api/v1/surveys/<survey_id>")
 @role_required(*ROLES)
 def get_survey(survey_id: str):
     """Show a stored survey to reviewers, admins and the inspector who sent it."""
-    survey = find_survey(survey_id)
+    survey = survey_or_404(survey_id)
     if current_user.role == "inspector" and survey.submitted_by_id != current_user.id:
         abort(403)
     return jsonify(review.survey_as_dict(survey))
@@ -130,7 +118,7 @@ def get_survey(survey_id: str):
 @role_required("reviewer", "admin")
 def review_survey(survey_id: str):
     """Set a survey's review state, with an optional comment."""
-    survey = find_survey(survey_id)
+    survey = survey_or_404(survey_id)
     body = request.get_json(silent=True)
     if body is None:
         return json_error(400, "bad_json", "The body must be JSON.")

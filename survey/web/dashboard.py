@@ -29,6 +29,7 @@ from survey.web import charts
 from survey.web import report_docx as report_docx_writer
 from survey.web.auth import role_required
 from survey.web.indicator_pages import available_years, chosen_year
+from survey.web.lookups import store_or_404
 
 bp = Blueprint("dashboard", __name__)
 LEVELS = ("district", "commune")
@@ -119,9 +120,7 @@ def local_month(moment: datetime) -> str:
 @role_required("reviewer", "admin")
 def store(code: str):
     """One store's survey history with its eco share over time."""
-    found = db.session.scalar(select(Store).where(Store.code == code))
-    if found is None:
-        abort(404)
+    found = store_or_404(code)
     surveys = db.session.scalars(select(Survey).where(Survey.store_id == found.id).order_by(Survey.visited_at)).all()
     history = [(survey, review.judge(survey)) for survey in surveys]
     points = [(local_month(survey.visited_at), verdict.zone("checkout").share_pct) for survey, verdict in history]

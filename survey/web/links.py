@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length
 from models import AdminUnit, AuditEntry, Store, StoreLink, db
 from survey.domain import figures, policy, tokens
 from survey.web.auth import role_required
+from survey.web.lookups import store_or_404
 from survey.web.public_address import absolute
 from survey.web.validators import TranslatedForm
 
@@ -69,13 +70,6 @@ def qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
     code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def store_or_404(code: str) -> Store:
-    store = db.session.scalar(select(Store).where(Store.code == code))
-    if store is None:
-        abort(404)
-    return store
 
 
 @bp.get("/stores/<code>/qr.png")

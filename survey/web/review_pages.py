@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +18,7 @@ from survey.domain import audit, figures, policy, registry, review, search, self
 from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web import query_args
 from survey.web.auth import role_required
+from survey.web.lookups import survey_or_404
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("review_pages", __name__)
@@ -135,16 +135,6 @@ def review_evidence(survey: Survey) -> dict:
         "distance_m": review.distance_from_store(survey),
         "flags": review.location_flags(survey),
     }
-
-
-def survey_or_404(survey_id: str) -> Survey:
-    try:
-        survey = db.session.get(Survey, uuid.UUID(survey_id))
-    except ValueError:
-        survey = None
-    if survey is None:
-        abort(404)
-    return survey
 
 
 @bp.route("/review/<survey_id>", methods=["GET", "POST"])

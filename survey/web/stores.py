@@ -11,7 +11,7 @@ import io
 import math
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,6 +34,7 @@ from survey.i18n import local_date
 from survey.labels import STORE_TYPE_NAMES
 from survey.web import query_args
 from survey.web.auth import role_required
+from survey.web.lookups import store_or_404
 from survey.web.validators import TranslatedForm, number_range
 
 bp = Blueprint("stores", __name__)
@@ -189,11 +190,6 @@ def legacy_select_choices() -> list[SelectChoice]:
 def unit_by_code(code: str) -> AdminUnit | None:
     """Find a unit by its code."""
     return db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
-
-
-def store_or_404(code: str) -> Store:
-    """Find a store by its code, or answer 404."""
-    return db.session.scalar(select(Store).where(Store.code == code)) or abort(404)
 
 
 def form_values(form: StoreForm) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,9 +10,10 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
-from models import AdminUnit, Store, db
+from models import AdminUnit, db
 from survey.domain import conversion, figures, policy
 from survey.web.auth import role_required
+from survey.web.lookups import store_or_404
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("units", __name__)
@@ -74,7 +75,7 @@ def convert():
 @role_required("admin")
 def assign(code: str):
     """Give one store the commune an admin chose."""
-    store = db.session.scalar(select(Store).where(Store.code == code)) or abort(404)
+    store = store_or_404(code)
     form = AssignForm()
     communes = communes_in_force()
     form.unit_code.choices = [SelectChoice(unit.code) for unit in communes]

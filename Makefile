@@ -36,7 +36,7 @@ translations: $(VENV)/.app-installed
 
 # Refresh the catalogues after changing user-visible strings, then translate both.
 extract-messages: $(VENV)/.app-installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output -o survey/translations/messages.pot app.py survey templates
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o survey/translations/messages.pot app.py survey templates
 	$(BIN)/pybabel -q update -N -i survey/translations/messages.pot -d survey/translations
 	$(BIN)/python survey/translations/fill_english.py
 

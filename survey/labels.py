@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from survey.domain import policy
+from survey.domain.indicators import INDICATORS
 
 ZONE_NAMES = {
     "checkout": _l("Checkout (carry bags handed out)"),
@@ -53,19 +54,8 @@ ROLE_LABELS = {
     "reviewer": _l("Reviewer"),
     "admin": _l("Administrator"),
 }
-FIGURE_NAMES = {
-    "stores_in_scope": _l("Stores in scope"),
-    "stores_surveyed": _l("Stores surveyed"),
-    "stores_compliant": _l("Stores compliant"),
-    "compliance_pct": _l("Compliance, share of stores in scope (%)"),
-    "compliance_pct_of_surveyed": _l("Compliance, share of surveyed stores (%)"),
-    "coverage_pct": _l("Coverage, share surveyed (%)"),
-    "target_pct": _l("Target (%)"),
-    "stores_needed": _l("More stores needed to meet the target"),
-    "eco_share_avg": _l("Average eco share (%)"),
-    "eco_label_skus": _l("Eco-labelled SKUs"),
-    "stores_with_eco_label": _l("Stores with eco-labelled products"),
-}
+# Every indicator's full name, from the registry (survey/domain/indicators.py), in its order.
+FIGURE_NAMES = {indicator.key: _l(indicator.label) for indicator in INDICATORS}
 AUDIT_ACTIONS = {
     "review": _l("Review decision"),
     "rule": _l("New rule version"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 
+from survey.domain.indicators import IN_BREAKDOWN, INDICATORS
 from survey.web import (
     api,
     auth,
@@ -74,5 +75,7 @@ def init_app(app: Flask) -> None:
     app.before_request(allow_photo_uploads)  # before the CSRF check, which reads a form's body
     auth.init_app(app)
     offline_app.init_app(app)
+    # The indicator registry, for the figures of every page (templates/_figures_row.html).
+    app.jinja_env.globals.update(indicators=INDICATORS, indicators_in_breakdown=IN_BREAKDOWN)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)

@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 
 from models import ROLES
 from survey.domain import policy
+from survey.domain.indicators import INDICATORS, Indicator
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
 
 PUBLIC: list = []  # security of an operation anyone may call
@@ -68,21 +69,18 @@ DAY = {"type": "string", "format": "date"}
 REVIEW_STATE = {"type": "string", "enum": list(policy.REVIEW_STATES)}
 UNIT_LEVEL = {"type": "string", "enum": list(policy.UNIT_LEVELS)}
 
-# The figures of docs/policy.md, as policy.summarise gives them.
-FIGURES = {
-    "stores_in_scope": INTEGER,
-    "stores_surveyed": INTEGER,
-    "stores_compliant": INTEGER,
-    "compliance_pct": nullable(NUMBER),
-    "compliance_pct_of_surveyed": nullable(NUMBER),
-    "coverage_pct": nullable(NUMBER),
-    "target_pct": nullable(INTEGER),
-    "target_met": nullable({"type": "boolean"}),
-    "stores_needed": nullable(INTEGER),
-    "eco_share_avg": nullable(NUMBER),
-    "eco_label_skus": INTEGER,
-    "stores_with_eco_label": INTEGER,
-}
+
+def figure_schema(indicator: Indicator) -> dict:
+    """An indicator's JSON type, from its kind in the registry."""
+    if indicator.kind == "flag":
+        schema = {"type": "boolean"}
+    else:
+        schema = INTEGER if indicator.kind == "count" or indicator.whole else NUMBER
+    return nullable(schema) if indicator.nullable else schema
+
+
+# The figures of docs/policy.md, as policy.summarise gives them: every indicator of the registry.
+FIGURES = {indicator.key: figure_schema(indicator) for indicator in INDICATORS}
 
 # The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.
 ANSWERS = {
@@ -380,6 +378,10 @@ def document() -> dict:
             }
         },
     }
+    for operations in paths.values():
+        for operation in operations.values():
+            # Any address holding a NUL is refused before a route runs (web.refuse_nul_in_address).
+            operation["responses"] = {**error_responses(400), **operation["responses"]}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Bao bì xanh API", "version": "1"},

@@ -11,19 +11,11 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from survey.domain.indicators import IN_BREAKDOWN
 from survey.domain.report.blocks import Bar, Chart, Column, Table
 from survey.domain.report.content import Content
 
-FIGURE_KEYS = (
-    "stores_in_scope",
-    "stores_surveyed",
-    "stores_compliant",
-    "compliance_pct",
-    "coverage_pct",
-    "stores_needed",
-    "eco_share_avg",
-    "eco_label_skus",
-)
+FIGURE_KEYS = tuple(indicator.key for indicator in IN_BREAKDOWN)
 
 
 @dataclass(frozen=True)
@@ -69,17 +61,8 @@ class Tables:
 
     def figure_columns(self, first: str) -> tuple[Column, ...]:
         """The columns of a table of figures, after a first column of names."""
-        return (
-            Column(first, numeric=False),
-            Column(_("In scope")),
-            Column(_("Surveyed")),
-            Column(_("Compliant")),
-            Column(_("Compliance %%") % {}),
-            Column(_("Coverage %%") % {}),
-            Column(_("Still needed")),
-            Column(_("Eco share %%") % {}),
-            Column(_("Eco-labelled SKUs")),
-        )
+        figures = (Column(_(indicator.short) % {}) for indicator in IN_BREAKDOWN)
+        return (Column(first, numeric=False), *figures)
 
     def figure_cells(self, row: dict) -> tuple[str, ...]:
         """A row's figures, in the order of figure_columns."""

@@ -38,8 +38,8 @@ def default_messages() -> dict[int, str]:
 
 
 def wants_json() -> bool:
-    """Tell whether this request belongs to the JSON API."""
-    return request.path.startswith("/api/")
+    """Tell whether this request belongs to the JSON API (the health check answers JSON too)."""
+    return request.path.startswith("/api/") or request.path == "/healthz"
 
 
 def json_error(

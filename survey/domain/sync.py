@@ -311,39 +311,16 @@ def build_rows(
 ) -> Accepted:
     """The rows of a checked survey, and what the store-year table needs to weigh it."""
     survey_id = uuid.UUID(survey.id)
-    moment = survey.visited_moment
-    offset = moment.utcoffset() or timedelta(0)
-    visited_at = moment.astimezone(UTC)
     # The batch's order is its order of receipt: a later survey of the same visit time wins the tie,
     # as it did when each survey was stored on its own.
     received_at = now.astimezone(UTC) + timedelta(microseconds=index)
-    year = policy.survey_year(moment)
-    survey_row = {
-        "id": survey_id,
-        "store_id": store_id,
-        "visited_at": visited_at.replace(tzinfo=None),
-        "visited_offset_min": int(offset.total_seconds() // 60),
-        "visit_year": year,
-        "form_version": survey.form_version,
-        "notes": survey.notes,
-        "skus_checked": survey.skus_checked,
-        "lat": survey.location.lat if survey.location is not None else None,
-        "lon": survey.location.lon if survey.location is not None else None,
-        "accuracy_m": survey.location.accuracy_m if survey.location is not None else None,
-        "source": source,
-        "review_state": "received",
-        "submitted_by_id": sender.id if sender is not None else None,
-        "received_at": received_at.replace(tzinfo=None),
-        "content_hash": content_hash,
-        "review_comment": "",
-        "supersedes_id": earlier.id if earlier is not None else None,
-    }
+    row = survey_row(survey, survey_id, store_id, source, sender, received_at, content_hash, earlier)
     lines = [(line.zone, line.category, line.count) for line in survey.packaging]
     facts = policy.SurveyFacts(
         id=str(survey_id),
         source=source,
         review_state="received",
-        visited_at=visited_at,
+        visited_at=survey.visited_moment.astimezone(UTC),
         received_at=received_at,
         zones=policy.zone_counts(lines, batch.eco),
         eco_label_skus=sum(line.sku_count for line in survey.eco_labels if batch.counted_labels.get(line.label)),
@@ -355,7 +332,7 @@ def build_rows(
         content_hash=content_hash,
         photo_ids=photo_ids,
         earlier=earlier,
-        survey_row=survey_row,
+        survey_row=row,
         packaging_rows=[
             {"survey_id": survey_id, "zone": zone, "category_code": category, "count": count}
             for zone, category, count in lines
@@ -373,8 +350,44 @@ def build_rows(
             {"id": photo_id, "survey_id": survey_id, "position": position, "caption": photo.caption}
             for position, (photo_id, photo) in enumerate(zip(photo_ids, survey.photos, strict=True))
         ],
-        new=store_years.NewSurvey(store_id, year, facts),
+        new=store_years.NewSurvey(store_id, row["visit_year"], facts),
     )
+
+
+def survey_row(
+    survey: SurveyIn,
+    survey_id: uuid.UUID,
+    store_id: int,
+    source: str,
+    sender: User | None,
+    received_at: datetime,
+    content_hash: str,
+    earlier: KnownSurvey | None,
+) -> dict:
+    """The survey table's row: times in UTC with the phone's offset kept, the location, who sent it."""
+    moment = survey.visited_moment
+    offset = moment.utcoffset() or timedelta(0)
+    location = survey.location
+    return {
+        "id": survey_id,
+        "store_id": store_id,
+        "visited_at": moment.astimezone(UTC).replace(tzinfo=None),
+        "visited_offset_min": int(offset.total_seconds() // 60),
+        "visit_year": policy.survey_year(moment),
+        "form_version": survey.form_version,
+        "notes": survey.notes,
+        "skus_checked": survey.skus_checked,
+        "lat": location.lat if location is not None else None,
+        "lon": location.lon if location is not None else None,
+        "accuracy_m": location.accuracy_m if location is not None else None,
+        "source": source,
+        "review_state": "received",
+        "submitted_by_id": sender.id if sender is not None else None,
+        "received_at": received_at.replace(tzinfo=None),
+        "content_hash": content_hash,
+        "review_comment": "",
+        "supersedes_id": earlier.id if earlier is not None else None,
+    }
 
 
 def insert_rows(accepted: list[Accepted]) -> None:

@@ -19,11 +19,13 @@ import bisect
 import hashlib
 import re
 import secrets
+import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from models import Survey, db
@@ -158,3 +160,36 @@ def bursts(surveys, threshold: int, window: timedelta = BURST_WINDOW) -> dict[uu
         if burst:
             found[survey.id] = burst
     return found
+
+
+# --- who reports: optional, for the reviewer only ---------------------------------------------
+
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ]+")
+PHONE_DIGITS = (8, 15)  # a Vietnamese number has 10 digits, an international one at most 15 (E.164)
+
+
+def clean_name(value: str | None) -> str | None:
+    """One space between words, composed accents (NFC), so a name typed on any phone is stored alike."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", " ".join(value.split())) or None
+
+
+def clean_phone(value: str | None) -> str | None:
+    """Full-width digits become plain ones (NFKC); one space between groups; "+ 84" becomes "+84"."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    if text.startswith("+ "):
+        text = "+" + text[2:]
+    return text or None
+
+
+def phone_problem(phone: str) -> str | None:
+    """What is wrong with a cleaned phone number, or None: digits, spaces and a leading +, 8 to 15 digits."""
+    if not PHONE_CHARACTERS.fullmatch(phone):
+        return _("Use only digits, spaces and a + at the start.")
+    low, high = PHONE_DIGITS
+    if not low <= sum(char.isdigit() for char in phone) <= high:
+        return _("A phone number has %(low)s to %(high)s digits.", low=low, high=high)
+    return None

@@ -24,11 +24,8 @@ reached shows the same form, every value kept, and says which cap it was.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 import time
-import unicodedata
 import uuid
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
@@ -36,18 +33,28 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
-from flask_wtf.file import FileField
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice, StringField, ValidationError
 from wtforms.validators import Length, Optional
 
-from models import Photo, Store, Survey, db
+from models import Store, Survey, db
 from survey.domain import payload_errors, photos, self_reports, vocabularies
-from survey.domain.schemas import MAX_CAPTION
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
 from survey.web.errors import handle_http_error
+from survey.web.self_report_photos import (
+    caption_field_name,
+    checked_photos,
+    chosen_photos,
+    files_sent,
+    keep_pictures,
+    photo_field_name,
+    photo_fields,
+    photo_numbers,
+    too_many_photos_message,
+)
 from survey.web.survey_form import build_form_class, is_uuid, local_now_for_input, render_form, submit
+from survey.web.validators import storable
 
 bp = Blueprint("self_report", __name__)
 # The form may carry a few photos: each within photos.MAX_BYTES, with room for the other fields.
@@ -55,8 +62,6 @@ UPLOAD_LIMIT = photos.SELF_REPORT_PHOTOS * photos.MAX_BYTES + 1024 * 1024
 
 LINK_KEY_PREFIX = "link:"
 MAX_REPORTER_NAME = 120  # Survey.reporter_name
-PHONE_CHARACTERS = re.compile(r"\+?[0-9 ]+")
-PHONE_DIGITS = (8, 15)  # a Vietnamese number has 10 digits, an international one at most 15 (E.164)
 # The phone's cookie: a random id, sent back only to the report pages, kept a little over a year.
 PHONE_COOKIE = "report_phone"
 PHONE_COOKIE_PATH = "/r/"
@@ -131,170 +136,10 @@ def invalid_link():
 # --- who reports (optional, for the reviewer only) ------------------------------------------
 
 
-def clean_name(value: str | None) -> str | None:
-    """One space between words, composed accents (NFC), so a name typed on any phone is stored alike."""
-    if value is None:
-        return None
-    return unicodedata.normalize("NFC", " ".join(value.split())) or None
-
-
-def clean_phone(value: str | None) -> str | None:
-    """Full-width digits become plain ones (NFKC); one space between groups; "+ 84" becomes "+84"."""
-    if value is None:
-        return None
-    text = " ".join(unicodedata.normalize("NFKC", value).split())
-    if text.startswith("+ "):
-        text = "+" + text[2:]
-    return text or None
-
-
-def printable(_form, field) -> None:
-    if field.data and any(unicodedata.category(char) == "Cc" for char in field.data):
-        raise ValidationError(_("Contains characters that cannot be stored."))
-
-
 def phone_number(_form, field) -> None:
-    """Digits, spaces and a leading +, with 8 to 15 digits; at most 30 characters follow from that."""
-    if not field.data:
-        return
-    if not PHONE_CHARACTERS.fullmatch(field.data):
-        raise ValidationError(_("Use only digits, spaces and a + at the start."))
-    low, high = PHONE_DIGITS
-    if not low <= sum(char.isdigit() for char in field.data) <= high:
-        raise ValidationError(_("A phone number has %(low)s to %(high)s digits.", low=low, high=high))
-
-
-# --- photos (optional, up to photos.SELF_REPORT_PHOTOS) ---------------------------------------
-
-
-def photo_field_name(number: int) -> str:
-    return f"photo_{number}"
-
-
-def caption_field_name(number: int) -> str:
-    return f"caption_{number}"
-
-
-def photo_numbers() -> range:
-    return range(1, photos.SELF_REPORT_PHOTOS + 1)
-
-
-def photo_refusal_message(refusal: photos.PhotoRefused) -> str:
-    """Why a chosen picture was refused, said next to its input.
-
-    A page cannot put a chosen file back into its input, so the message asks for the photo to be
-    chosen again.
-    """
-    if refusal.code == "too_large":
-        reason = _(
-            "This photo is too large: it may have at most %(mb)s MB and %(mp)s megapixels.",
-            mb=photos.MAX_BYTES // (1024 * 1024),
-            mp=photos.MAX_PIXELS // 1_000_000,
-        )
-    else:
-        reason = _("This file is not a photo that can be read: choose a JPEG, PNG or WebP picture.")
-    return " ".join((reason, _("The page cannot keep a chosen file: choose the photo again, or another one.")))
-
-
-def too_many_pixels_message() -> str:
-    return _(
-        "The photos chosen are too large together: a report may carry at most %(mp)s megapixels in all. "
-        "Choose fewer or smaller photos and send again.",
-        mp=photos.MAX_PIXELS_PER_REQUEST // 1_000_000,
-    )
-
-
-def refuse_photo(form, number: int, refusal: photos.PhotoRefused) -> None:
-    field = form[photo_field_name(number)]
-    field.errors = [*field.errors, photo_refusal_message(refusal)]
-
-
-def photos_sent(form) -> dict[int, bytes]:
-    """The bytes of each chosen photo by its number; past photos.MAX_BYTES, one byte more is enough to refuse it."""
-    sent = {}
-    for number in photo_numbers():
-        upload = form[photo_field_name(number)].data
-        if upload is not None:
-            upload.stream.seek(0)
-            sent[number] = upload.stream.read(photos.MAX_BYTES + 1)
-    return sent
-
-
-def checked_photos(form, general_errors: list[str]) -> dict[int, tuple[photos.CleanPhoto, str]] | None:
-    """The chosen photos of an otherwise valid form, cleaned: {number: (picture, SHA-256 of the bytes sent)}.
-
-    Cheapest first, and nothing decoded until all of it passes: each photo's header (format and
-    pixels), then the pixels of all of them together. Only then is each decoded and cleaned.
-    A refused photo is said next to its input; photos too large together, at the top (added to
-    general_errors). None when any photo is refused.
-    """
-    sent = photos_sent(form)
-    headers = {}
-    for number, raw in sent.items():
-        try:
-            headers[number] = photos.inspect(raw)
-        except photos.PhotoRefused as refusal:
-            refuse_photo(form, number, refusal)
-    if len(headers) < len(sent):
-        return None
-    if not photos.fits_request(headers.values()):
-        general_errors.append(too_many_pixels_message())
-        return None
-    pictures = {}
-    for number, raw in sent.items():
-        try:
-            pictures[number] = (photos.clean(raw), hashlib.sha256(raw).hexdigest())
-        except photos.PhotoRefused as refusal:  # a header that promised more than its pixels hold
-            refuse_photo(form, number, refusal)
-    return pictures if len(pictures) == len(sent) else None
-
-
-def photo_fields() -> dict:
-    """One optional file input (the phone's camera or gallery) and one short caption per photo."""
-    fields = {}
-    for number in photo_numbers():
-        fields[photo_field_name(number)] = FileField(
-            _l("Photo %(n)s", n=number),
-            render_kw={"accept": "image/*", "capture": "environment"},
-        )
-        fields[caption_field_name(number)] = StringField(
-            _l("Caption of photo %(n)s", n=number),
-            filters=[clean_name],
-            validators=[
-                Optional(),
-                printable,
-                Length(max=MAX_CAPTION, message=_l("Write at most %(max)d characters.")),
-            ],
-            render_kw={"placeholder": _l("e.g. checkout counter")},
-        )
-    return fields
-
-
-def files_sent() -> int:
-    """How many files the request carries, under any name: more than the form has inputs for is refused."""
-    return sum(1 for _name, upload in request.files.items(multi=True) if upload)
-
-
-def chosen_photos(form, pictures: dict) -> list[tuple[uuid.UUID, str, photos.CleanPhoto, str]]:
-    """The cleaned photos of a valid form, in order: (id, caption, picture, SHA-256 of the bytes sent).
-
-    The id comes from the report's id and the photo's bytes, so a second tap on "send" with the
-    same photos repeats the same report (a duplicate), never a conflicting one.
-    """
-    chosen = []
-    for number, (cleaned, sha256) in sorted(pictures.items()):
-        photo_id = uuid.uuid5(uuid.UUID(form.survey_id.data), f"photo-{number}-{sha256}")
-        chosen.append((photo_id, form[caption_field_name(number)].data or "", cleaned, sha256))
-    return chosen
-
-
-def keep_pictures(chosen) -> None:
-    """Keep the pictures of a report just stored (or repeated) whose photos have not arrived yet."""
-    for photo_id, _caption, cleaned, sha256 in chosen:
-        row = db.session.get(Photo, photo_id)
-        if row is not None and row.received_at is None:
-            photos.keep(row, cleaned, sha256)
-    db.session.commit()
+    """The domain's rule for a phone number (self_reports.phone_problem), said next to the field."""
+    if field.data and (problem := self_reports.phone_problem(field.data)):
+        raise ValidationError(problem)
 
 
 def report_form_class(by_zone, labels):
@@ -303,17 +148,17 @@ def report_form_class(by_zone, labels):
         **photo_fields(),
         "reporter_name": StringField(
             _l("Your name"),
-            filters=[clean_name],
+            filters=[self_reports.clean_name],
             validators=[
                 Optional(),
-                printable,
+                storable,
                 Length(max=MAX_REPORTER_NAME, message=_l("Write at most %(max)d characters.")),
             ],
             render_kw={"autocomplete": "name"},
         ),
         "reporter_phone": StringField(
             _l("Phone number"),
-            filters=[clean_phone],
+            filters=[self_reports.clean_phone],
             validators=[Optional(), phone_number],
             render_kw={"autocomplete": "tel", "inputmode": "tel"},
         ),
@@ -430,13 +275,6 @@ def limit_reached(error: HTTPException):
     # photo is decoded (only checked_photos does, after every other check).
     form.validate()
     return show_form(store, form, by_zone, labels, [limit_message()]), 429
-
-
-def too_many_photos_message() -> str:
-    return _(
-        "A report may carry at most %(n)s photos: nothing was sent. Choose at most %(n)s photos and send again.",
-        n=photos.SELF_REPORT_PHOTOS,
-    )
 
 
 def limit_message() -> str:

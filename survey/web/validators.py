@@ -92,6 +92,12 @@ class TranslatedForm(FlaskForm):
 CONTROL_MESSAGE = _l("Remove the invisible control characters from this text.")
 
 
+def storable(_form, field) -> None:
+    """Say beside a short text (a name, a caption) that it holds what cannot be stored, by the one rule."""
+    if field.data and has_control_characters(field.data):
+        raise ValidationError(_l("Contains characters that cannot be stored."))
+
+
 def number_range(min=None, max=None, message=None):
     """NumberRange for a value that came through: a blank is for Optional or InputRequired to
     judge, and a value that is no number already has its field's own message, so one mistake

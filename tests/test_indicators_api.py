@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, db
-from survey.domain import figures, policy, rulebook
+from survey.domain import figures, indicators, policy, rulebook
 from tests.conftest import CHECKOUT_ALL_ECO, EXPECTED_2025, add_store, visit
 
 
@@ -151,8 +151,8 @@ def test_sql_gathering_agrees_with_the_pure_policy(app):
         r_units = {s.unit_id for s in db.session.scalars(select(Store).where(Store.code.like("R-%")))}
         for year in (2024, 2025, 2026):
             rule = rulebook.rule_for_year(year)
-            expected = policy.indicators(stores, year, rule)
+            expected = indicators.indicators(stores, year, rule)
             gathered = figures.status_rows(year)
-            got = policy.indicators_from_rows([s for s in gathered if s.code.startswith("R-")], year, rule)
+            got = indicators.indicators_from_rows([s for s in gathered if s.code.startswith("R-")], year, rule)
             assert got == expected, year
         assert r_units  # the random stores really were spread over units

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey.domain import policy
+from survey.domain import indicators, policy
 from survey.domain.policy import Rule, StoreFacts, StoreYear, SurveyFacts, ZoneCount
 
 CHECKOUT_100 = Rule(version=1, zones=("checkout",), min_eco_share_pct=Decimal(100), target_pct=85)
@@ -291,20 +291,20 @@ def test_round_half_up(value, places, expected):
     [(1, 3, 33.3), (2, 3, 66.7), (17, 20, 85.0), (321, 400, 80.3), (0, 5, 0.0), (3, 0, None), (0, 0, None)],
 )
 def test_percentage(numerator, denominator, expected):
-    assert policy.percentage(numerator, denominator) == expected
+    assert indicators.percentage(numerator, denominator) == expected
 
 
 # --- summarising ------------------------------------------------------------------
 
 
 def test_summary_has_exactly_the_indicators():
-    assert set(policy.summarise([row()], 85)) == SUMMARY_KEYS
+    assert set(indicators.summarise([row()], 85)) == SUMMARY_KEYS
 
 
 def test_unsurveyed_stores_stay_in_the_denominator():
     good = survey()
     rows = [row("A", good, True), row("B", good, False), row("C"), row("D")]
-    summary = policy.summarise(rows, 85)
+    summary = indicators.summarise(rows, 85)
     assert (summary["stores_in_scope"], summary["stores_surveyed"], summary["stores_compliant"]) == (4, 2, 1)
     assert summary["compliance_pct"] == 25.0
     assert summary["compliance_pct_of_surveyed"] == 50.0
@@ -312,12 +312,12 @@ def test_unsurveyed_stores_stay_in_the_denominator():
 
 
 def test_unsurveyed_store_is_never_counted_compliant():
-    summary = policy.summarise([row("A", None, True), row("B", survey(), True)], 85)
+    summary = indicators.summarise([row("A", None, True), row("B", survey(), True)], 85)
     assert summary["stores_compliant"] == 1
 
 
 def test_zero_denominators_give_null():
-    assert policy.summarise([], 85) == {
+    assert indicators.summarise([], 85) == {
         "stores_in_scope": 0,
         "stores_surveyed": 0,
         "stores_compliant": 0,
@@ -331,7 +331,7 @@ def test_zero_denominators_give_null():
         "eco_label_skus": 0,
         "stores_with_eco_label": 0,
     }
-    unsurveyed = policy.summarise([row("A"), row("B")], 85)
+    unsurveyed = indicators.summarise([row("A"), row("B")], 85)
     assert unsurveyed["compliance_pct"] == 0.0
     assert unsurveyed["compliance_pct_of_surveyed"] is None
     assert unsurveyed["coverage_pct"] == 0.0
@@ -341,14 +341,14 @@ def test_zero_denominators_give_null():
 
 def test_target_met_on_the_exact_value():
     rows = [row(str(i), survey(), i < 17) for i in range(20)]
-    summary = policy.summarise(rows, 85)
+    summary = indicators.summarise(rows, 85)
     assert (summary["compliance_pct"], summary["target_met"], summary["stores_needed"]) == (85.0, True, 0)
 
 
 def test_target_not_met_when_only_the_rounded_value_reaches_it():
     # 1699 of 2000 is 84.95%, shown as 85.0 but short of 85.
     rows = [row(str(i), survey(), i < 1699) for i in range(2000)]
-    summary = policy.summarise(rows, 85)
+    summary = indicators.summarise(rows, 85)
     assert summary["compliance_pct"] == 85.0
     assert summary["target_met"] is False
     assert summary["stores_needed"] == 1  # ceil(1700) - 1699
@@ -360,11 +360,11 @@ def test_target_not_met_when_only_the_rounded_value_reaches_it():
 )
 def test_stores_needed_rounds_up_and_is_never_negative(target, compliant, needed):
     rows = [row(str(i), survey(), i < compliant) for i in range(7)]
-    assert policy.summarise(rows, target)["stores_needed"] == needed
+    assert indicators.summarise(rows, target)["stores_needed"] == needed
 
 
 def test_no_target_outside_the_plan_but_figures_still_computed():
-    summary = policy.summarise([row("A", survey(), True), row("B")], None)
+    summary = indicators.summarise([row("A", survey(), True), row("B")], None)
     assert summary["compliance_pct"] == 50.0
     assert (summary["target_pct"], summary["target_met"], summary["stores_needed"]) == (None, None, None)
 
@@ -377,25 +377,25 @@ def test_eco_share_avg_pools_each_store_then_averages_stores():
         row("D"),  # unsurveyed: no share
     ]
     # (1/4 + 3/4 + 1/3) / 3 = 4/9 = 44.44…%; not 52.8 (mean of zone shares) nor 29.8 (units of all stores pooled).
-    assert policy.summarise(rows, 85)["eco_share_avg"] == 44.4
+    assert indicators.summarise(rows, 85)["eco_share_avg"] == 44.4
 
 
 @given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500)), min_size=1, max_size=60))
 def test_the_mean_share_summed_per_denominator_is_the_exact_mean(pairs):
     shares = [(min(eco, total), total) for eco, total in pairs]
-    assert policy.mean_share(shares) == sum(Fraction(eco, total) for eco, total in shares) / len(shares)
+    assert indicators.mean_share(shares) == sum(Fraction(eco, total) for eco, total in shares) / len(shares)
 
 
 def test_eco_share_avg_skips_a_survey_with_no_units():
     empty = SurveyFacts("e", "inspection", "received", survey().visited_at, survey().received_at, {}, 0)
-    summary = policy.summarise([row("A", survey(checkout=(1, 2))), row("B", empty)], 85)
+    summary = indicators.summarise([row("A", survey(checkout=(1, 2))), row("B", empty)], 85)
     assert summary["stores_surveyed"] == 2
     assert summary["eco_share_avg"] == 50.0
 
 
 def test_eco_labels_summed_over_deciding_surveys():
     rows = [row("A", survey(labels=3)), row("B", survey(labels=0)), row("C", survey(labels=5)), row("D")]
-    summary = policy.summarise(rows, 85)
+    summary = indicators.summarise(rows, 85)
     assert summary["eco_label_skus"] == 8
     assert summary["stores_with_eco_label"] == 2
 
@@ -411,7 +411,7 @@ def test_judge_stores_keeps_in_scope_stores_and_judges_them():
         StoreFacts("D", "supermarket", "U1", None, date(2023, 12, 31), [survey()]),
         StoreFacts("E", "supermarket", "U1", None, None),
     ]
-    judged = policy.judge_stores(stores, 2024, CHECKOUT_100)
+    judged = indicators.judge_stores(stores, 2024, CHECKOUT_100)
     assert [(r.code, r.deciding is not None, r.compliant) for r in judged] == [
         ("A", True, True),
         ("B", True, False),
@@ -472,7 +472,7 @@ def test_indicators_for_a_year_with_breakdowns():
         ),
     ]
     rule = Rule(version=3, zones=("checkout",), min_eco_share_pct=Decimal(100), target_pct=85)
-    assert policy.indicators(stores, 2024, rule) == {
+    assert indicators.indicators(stores, 2024, rule) == {
         "year": 2024,
         "rule": {"version": 3, "zones": ["checkout"], "min_eco_share_pct": 100.0, "target_pct": 85},
         "stores_in_scope": 5,
@@ -560,9 +560,9 @@ def test_each_phase_rule_applies_its_zones():
         survey("y26", "2026-06-01T09:00:00+07:00", checkout=(10, 10), store_packed=(2, 5)),
     ]
     stores = [StoreFacts("A", "supermarket", "U1", None, None, surveys)]
-    assert policy.indicators(stores, 2025, CHECKOUT_100)["stores_compliant"] == 1
-    assert policy.indicators(stores, 2026, BOTH_100)["stores_compliant"] == 0
-    assert policy.indicators(stores, 2026, BOTH_100)["target_pct"] == 100
+    assert indicators.indicators(stores, 2025, CHECKOUT_100)["stores_compliant"] == 1
+    assert indicators.indicators(stores, 2026, BOTH_100)["stores_compliant"] == 0
+    assert indicators.indicators(stores, 2026, BOTH_100)["target_pct"] == 100
 
 
 @pytest.mark.parametrize("year", [2019, 2031])
@@ -573,7 +573,7 @@ def test_indicators_outside_the_plan_have_no_target(year):
             "B", "supermarket", "U1", None, None, [survey(visited=f"{year}-06-01T09:00:00+07:00", checkout=(1, 2))]
         ),
     ]
-    result = policy.indicators(stores, year, CHECKOUT_100)
+    result = indicators.indicators(stores, year, CHECKOUT_100)
     assert (result["stores_in_scope"], result["stores_compliant"], result["compliance_pct"]) == (2, 1, 50.0)
     assert (result["target_pct"], result["target_met"], result["stores_needed"]) == (None, None, None)
     assert result["by_unit"][0]["target_met"] is None
@@ -585,7 +585,7 @@ def test_indicators_from_rows_groups_by_unit_and_lists_only_present_types():
         row("B", None, False, unit="U1"),
         row("C", survey(checkout=(1, 4)), False, unit="U9"),
     ]
-    result = policy.indicators_from_rows(rows, 2022, BOTH_100)
+    result = indicators.indicators_from_rows(rows, 2022, BOTH_100)
     assert result["rule"] == {
         "version": 2,
         "zones": ["checkout", "store_packed"],
@@ -605,6 +605,6 @@ def test_indicators_from_rows_groups_by_unit_and_lists_only_present_types():
 
 
 def test_indicators_with_no_store_in_scope():
-    result = policy.indicators([StoreFacts("E", "market", "U1", None, None, [survey()])], 2024, CHECKOUT_100)
+    result = indicators.indicators([StoreFacts("E", "market", "U1", None, None, [survey()])], 2024, CHECKOUT_100)
     assert (result["stores_in_scope"], result["compliance_pct"], result["target_met"]) == (0, None, None)
     assert result["by_unit"] == [] and result["by_type"] == []

@@ -18,7 +18,18 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from models import ComplianceRule, Store, StoreYearStatus, Survey, User, db
-from survey.domain import figures, policy, registry, review, rule_versions, rulebook, store_years, sync, vocabularies
+from survey.domain import (
+    figures,
+    indicators,
+    policy,
+    registry,
+    review,
+    rule_versions,
+    rulebook,
+    store_years,
+    sync,
+    vocabularies,
+)
 from tests.conftest import add_store, seed_table
 from tests.test_fuzz_sync import fuzz_settings
 
@@ -145,7 +156,7 @@ def pure_policy_figures(year: int) -> dict:
         )
         for store in db.session.scalars(select(Store))
     ]
-    return policy.indicators(stores, year, rulebook.rule_for_year(year))
+    return indicators.indicators(stores, year, rulebook.rule_for_year(year))
 
 
 def test_the_maintained_table_equals_the_rebuilt_one_after_any_sequence_of_writes(app):

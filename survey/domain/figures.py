@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from models import AdminUnit, EcoLabelLine, EcoLabelType, Store, StoreYearStatus, db
-from survey.domain import policy, rulebook, store_years
+from survey.domain import indicators, policy, rulebook, store_years
 
 
 def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
@@ -98,7 +98,7 @@ def year_indicators(
     rule = rulebook.rule_for_year(year)
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
     rows = status_rows(year, unit_ids, source or "all")
-    result = policy.indicators_from_rows(rows, year, rule)
+    result = indicators.indicators_from_rows(rows, year, rule)
     names = unit_names()
     for entry in result["by_unit"]:
         entry["unit_name"] = names.get(entry["unit_code"], "")
@@ -120,7 +120,7 @@ def unit_tree() -> dict[str, tuple[str, str | None]]:
 
 def by_level(rows: list[policy.StoreYear], level: str, target_pct: int | None, names: dict[str, str]) -> list[dict]:
     """The figures per unit at a level, by name; the stores with no unit there last, under a null code."""
-    groups = policy.summarise_by_level(rows, level, unit_tree(), target_pct)
+    groups = indicators.summarise_by_level(rows, level, unit_tree(), target_pct)
     entries = [
         {"unit_code": code, "unit_name": names.get(code, "") if code else None, **figures} for code, figures in groups
     ]
@@ -152,10 +152,11 @@ def dashboard_figures(year: int, level: str) -> dict:
     """Everything the dashboard shows for a year: headline, units at a level, types, sources, labels."""
     rule = rulebook.rule_for_year(year)
     rows = status_rows(year)
-    result = policy.indicators_from_rows(rows, year, rule)
+    result = indicators.indicators_from_rows(rows, year, rule)
     result["by_level"] = by_level(rows, level, result["target_pct"], unit_names())
     result["by_source"] = {
-        source: policy.indicators_from_rows(status_rows(year, scope=source), year, rule) for source in policy.SOURCES
+        source: indicators.indicators_from_rows(status_rows(year, scope=source), year, rule)
+        for source in policy.SOURCES
     }
     deciding = [uuid.UUID(row.deciding.id) for row in rows if row.deciding is not None]
     result["labels"] = label_breakdown(deciding)
@@ -182,6 +183,6 @@ def yearly_compliance(first: int = 2021, last: int = 2030) -> list[dict]:
     series = []
     for year in range(first, last + 1):
         rule = rulebook.rule_for_year(year)
-        summary = policy.summarise(status_rows(year), policy.target_pct_for_year(year, rule))
+        summary = indicators.summarise(status_rows(year), policy.target_pct_for_year(year, rule))
         series.append({"year": year, "compliance_pct": summary["compliance_pct"], "target_pct": summary["target_pct"]})
     return series

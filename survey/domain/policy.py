@@ -293,18 +293,6 @@ def pooled_units(zones: Mapping[str, ZoneCount]) -> tuple[int, int]:
     return sum(count.eco for count in zones.values()), sum(count.total for count in zones.values())
 
 
-def mean_share(shares: Sequence[tuple[int, int]]) -> Fraction:
-    """The exact mean of eco/total over (eco, total) pairs with total > 0.
-
-    Summed per denominator first: totals repeat a lot, and adding Fractions one by one
-    (a gcd at every step) is what a year's figures spent most of their time on.
-    """
-    by_total: dict[int, int] = {}
-    for eco, total in shares:
-        by_total[total] = by_total.get(total, 0) + eco
-    return sum((Fraction(eco, total) for total, eco in by_total.items()), Fraction(0)) / len(shares)
-
-
 def zone_counts(lines: Iterable[tuple[str, str, int]], eco: Mapping[str, bool]) -> dict[str, ZoneCount]:
     """Total (zone, category, count) lines into eco units and all units per zone."""
     totals: dict[str, ZoneCount] = {}
@@ -339,55 +327,6 @@ def round_half_up(value: Fraction | Decimal, places: int = 1) -> float:
     return float(Decimal(-rounded if scaled < 0 else rounded).scaleb(-places))
 
 
-def exact_pct(numerator: int, denominator: int) -> Fraction | None:
-    """Return 100·n/d exactly, or None on a zero denominator."""
-    return Fraction(100 * numerator, denominator) if denominator else None
-
-
-def percentage(numerator: int, denominator: int) -> float | None:
-    """Return 100·n/d rounded half-up to one decimal, or None on a zero denominator."""
-    exact = exact_pct(numerator, denominator)
-    return None if exact is None else round_half_up(exact)
-
-
-def summarise(rows: Iterable[StoreYear], target_pct: int | None) -> dict:
-    """Compute every indicator of docs/policy.md over judged stores."""
-    judged = list(rows)
-    deciding = [row.deciding for row in judged if row.deciding is not None]
-    n, s = len(judged), len(deciding)
-    # An unsurveyed store is never compliant, whatever flag the caller passed.
-    c = sum(1 for row in judged if row.deciding is not None and row.compliant)
-    exact = exact_pct(c, n)
-    shares = [survey.pooled for survey in deciding if survey.pooled[1]]
-    return {
-        "stores_in_scope": n,
-        "stores_surveyed": s,
-        "stores_compliant": c,
-        "compliance_pct": percentage(c, n),
-        "compliance_pct_of_surveyed": percentage(c, s),
-        "coverage_pct": percentage(s, n),
-        "target_pct": target_pct,
-        "target_met": None if exact is None or target_pct is None else exact >= target_pct,
-        "stores_needed": None if target_pct is None else max(0, math.ceil(Fraction(target_pct * n, 100)) - c),
-        "eco_share_avg": round_half_up(100 * mean_share(shares)) if shares else None,
-        "eco_label_skus": sum(survey.eco_label_skus for survey in deciding),
-        "stores_with_eco_label": sum(1 for survey in deciding if survey.eco_label_skus >= 1),
-    }
-
-
-def judge_stores(stores: Iterable[StoreFacts], year: int, rule: Rule) -> list[StoreYear]:
-    """Keep the stores in scope for the year and judge each by its deciding survey."""
-    judged = []
-    for store in stores:
-        if store_in_scope(store.type, store.opened_on, store.closed_on, year):
-            deciding = deciding_survey(store.surveys, year)
-            compliant = deciding is not None and is_compliant(deciding.zones, rule)
-            judged.append(
-                StoreYear(store.code, store.type, store.unit_code, deciding, compliant, store.legacy_unit_code)
-            )
-    return judged
-
-
 def default_level(year: int) -> str:
     """The level a year's figures are read at by default: old districts up to 2025, communes after."""
     return "district" if year <= LAST_DISTRICT_YEAR else "commune"
@@ -414,42 +353,3 @@ def reporting_unit(row: StoreYear, level: str, tree: Mapping[str, tuple[str, str
     if level == "district" and (found := unit_at_level(row.legacy_unit_code, level, tree)) is not None:
         return found
     return unit_at_level(row.unit_code, level, tree)
-
-
-def summarise_by_level(
-    rows: Sequence[StoreYear], level: str, tree: Mapping[str, tuple[str, str | None]], target_pct: int | None
-) -> list[tuple[str | None, dict]]:
-    """Every indicator per unit at a level, each store in exactly one group (None: no unit at that level)."""
-    groups: dict[str | None, list[StoreYear]] = {}
-    for row in rows:
-        groups.setdefault(reporting_unit(row, level, tree), []).append(row)
-    return [(code, summarise(group, target_pct)) for code, group in groups.items()]
-
-
-def indicators_from_rows(rows: list[StoreYear], year: int, rule: Rule) -> dict:
-    """Compute the headline figures and their breakdowns by unit and by type."""
-    target = target_pct_for_year(year, rule)
-    by_unit: dict[str, list[StoreYear]] = {}
-    for row in rows:
-        by_unit.setdefault(row.unit_code, []).append(row)
-    return {
-        "year": year,
-        "rule": {
-            "version": rule.version,
-            "zones": list(rule.zones),
-            "min_eco_share_pct": float(rule.min_eco_share_pct),
-            "target_pct": rule.target_pct,
-        },
-        **summarise(rows, target),
-        "by_unit": [{"unit_code": code, **summarise(by_unit[code], target)} for code in sorted(by_unit)],
-        "by_type": [
-            {"type": kind, **summarise([r for r in rows if r.type == kind], target)}
-            for kind in IN_SCOPE_TYPES
-            if any(r.type == kind for r in rows)
-        ],
-    }
-
-
-def indicators(stores: Iterable[StoreFacts], year: int, rule: Rule) -> dict:
-    """Compute every indicator for a year from stores and their surveys."""
-    return indicators_from_rows(judge_stores(stores, year, rule), year, rule)

@@ -79,7 +79,7 @@ def figure_schema(indicator: Indicator) -> dict:
     return nullable(schema) if indicator.nullable else schema
 
 
-# The figures of docs/policy.md, as policy.summarise gives them: every indicator of the registry.
+# The figures of docs/policy.md, as indicators.summarise gives them: every indicator of the registry.
 FIGURES = {indicator.key: figure_schema(indicator) for indicator in INDICATORS}
 
 # The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.

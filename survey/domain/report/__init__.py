@@ -1,7 +1,7 @@
 """The yearly report's content: its figures and its words, for a year or for years of a plan phase.
 
 `build` gathers the figures (the same functions as the indicators API: figures.dashboard_figures
-over policy.indicators_from_rows) and writes them into a `Document`: the parts an administrative
+over indicators.indicators_from_rows) and writes them into a `Document`: the parts an administrative
 document carries under Decree 30/2020/NĐ-CP, and a body of headings, paragraphs, tables, a chart
 and marked places the Department fills in itself. The web renders one Document both as the
 printed page and as the Word file, so the two always say the same thing with the same figures

@@ -1,7 +1,7 @@
 """What a report is made of, read from the domain: each year's figures and the names of stores and units.
 
 The only part of the report that reads the database. The figures are those of the dashboard and
-of the indicators API (figures.dashboard_figures over policy.indicators_from_rows), so the report
+of the indicators API (figures.dashboard_figures over indicators.indicators_from_rows), so the report
 says what they say; the writer works from this and nothing else.
 """
 

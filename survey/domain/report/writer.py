@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from survey.domain import policy
+from survey.domain import indicators, policy
 from survey.domain.report.blocks import Block, Heading, Items, Paragraph, Placeholder
 from survey.domain.report.content import Content
 from survey.domain.report.period import subject
@@ -345,7 +345,7 @@ class Writer:
                     "complied, compliance would be %(upper)s%%. Among the surveyed stores alone it is %(surveyed)s%%.",
                     missing=n - s,
                     pct=self.n(result["compliance_pct"]),
-                    upper=self.n(policy.percentage(c + n - s, n)),
+                    upper=self.n(indicators.percentage(c + n - s, n)),
                     surveyed=self.n(result["compliance_pct_of_surveyed"]),
                 )
             )

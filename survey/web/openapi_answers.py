@@ -1,0 +1,155 @@
+"""The JSON answers of the API, key for key, as closed schemas; and the payloads' own answers made exact."""
+
+from __future__ import annotations
+
+from survey.domain import policy
+from survey.web.openapi_parts import (
+    DAY,
+    FIGURES,
+    INTEGER,
+    MOMENT,
+    NUMBER,
+    REVIEW_STATE,
+    STRING,
+    UNIT_LEVEL,
+    UUID,
+    closed,
+    nullable,
+    ref,
+)
+
+# The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.
+ANSWERS = {
+    "CsrfAnswer": closed({"csrf_token": STRING}),
+    "HealthAnswer": closed({"status": {"type": "string", "const": "ok"}}),
+    "SurveySummary": closed(
+        {
+            "id": UUID,
+            "store_code": STRING,
+            "store_name": STRING,
+            "visited_at": MOMENT,
+            "received_at": MOMENT,
+            "review_state": REVIEW_STATE,
+            "review_comment": STRING,
+            "reviewed_at": nullable(MOMENT),
+            "supersedes": nullable(UUID),
+            "superseded_by": nullable(UUID),
+        }
+    ),
+    "SurveyPage": closed(
+        {
+            "surveys": {"type": "array", "items": ref("SurveySummary")},
+            "next": {**nullable(STRING), "description": "The cursor of the next page; null on the last"},
+        }
+    ),
+    "StoredSurvey": closed(
+        {
+            "id": UUID,
+            "store_code": STRING,
+            "visited_at": MOMENT,
+            "form_version": INTEGER,
+            "packaging": {
+                "type": "array",
+                "items": closed(
+                    {"zone": {"type": "string", "enum": list(policy.ZONES)}, "category": STRING, "count": INTEGER}
+                ),
+            },
+            "eco_labels": {
+                "type": "array",
+                "items": closed({"label": STRING, "product_group": STRING, "sku_count": INTEGER}),
+            },
+            "skus_checked": nullable(INTEGER),
+            "notes": STRING,
+            "location": nullable(closed({"lat": NUMBER, "lon": NUMBER, "accuracy_m": nullable(NUMBER)})),
+            "source": {"type": "string", "enum": ["inspection", "self_report"]},
+            "review_state": REVIEW_STATE,
+            "submitted_by": nullable(STRING),
+            "received_at": MOMENT,
+            "review_comment": STRING,
+            "reviewed_at": nullable(MOMENT),
+            "supersedes": nullable(UUID),
+            "superseded_by": nullable(UUID),
+            "photos": {
+                "type": "array",
+                "items": closed({"id": UUID, "caption": STRING, "received": {"type": "boolean"}}),
+            },
+            "distance_m": {**nullable(INTEGER), "description": "Metres from the store's registered place"},
+        }
+    ),
+    "PhotoAnswer": closed({"id": UUID, "status": {"type": "string", "enum": ["created", "duplicate"]}}),
+    "IndicatorsAnswer": closed(
+        {
+            "year": INTEGER,
+            "rule": closed(
+                {
+                    "version": INTEGER,
+                    "zones": {"type": "array", "items": {"type": "string", "enum": list(policy.ZONES)}},
+                    "min_eco_share_pct": NUMBER,
+                    "target_pct": INTEGER,
+                }
+            ),
+            **FIGURES,
+            "by_unit": {"type": "array", "items": closed({"unit_code": STRING, "unit_name": STRING, **FIGURES})},
+            "by_type": {"type": "array", "items": closed({"type": STRING, **FIGURES})},
+            "by_level": {
+                "description": "Only with ?level=; stores with no unit at that level come last, under null",
+                "type": "array",
+                "items": closed({"unit_code": nullable(STRING), "unit_name": nullable(STRING), **FIGURES}),
+            },
+        },
+        optional=("by_level",),
+    ),
+    "UnitsAnswer": closed(
+        {
+            "units": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "code": STRING,
+                        "name": STRING,
+                        "level": UNIT_LEVEL,
+                        "parent_code": nullable(STRING),
+                        "valid_from": nullable(DAY),
+                        "valid_to": nullable(DAY),
+                    }
+                ),
+            }
+        }
+    ),
+    "OpenAPIDocument": {
+        "type": "object",
+        "required": ["openapi", "info", "paths"],
+        "properties": {"openapi": {"type": "string", "pattern": "^3\\.1\\."}},
+    },
+}
+
+
+def exact_payload_answers(schemas: dict) -> None:
+    """Close the answers generated from pydantic: their keys are all sent, and no others."""
+    for name in ("SyncAnswer", "SyncResult", "StoresAnswer", "StoreOut", "ErrorAnswer", "ErrorBody"):
+        schemas[name]["additionalProperties"] = False
+    # A result always says its id (null when the survey had none); an invalid or conflicting one says why.
+    result = schemas["SyncResult"]
+    result["required"] = ["id", "status"]
+    result["properties"]["errors"] = {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "Field path (packaging.0.count) → message in the user's language",
+    }
+    result["allOf"] = [
+        {
+            "if": {"properties": {"status": {"enum": ["invalid", "conflict"]}}},
+            "then": {"required": ["errors"], "properties": {"errors": {"minProperties": 1}}},
+            "else": {"not": {"required": ["errors"]}},
+        }
+    ]
+    # api.store_as_dict also gives the opening and closing days, and always every key.
+    store = schemas["StoreOut"]
+    store["properties"].update(opened_on=nullable(DAY), closed_on=nullable(DAY))
+    store["required"] = list(store["properties"])
+    # A refusal names the fields at fault when there are some.
+    schemas["ErrorBody"]["properties"]["fields"] = {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "minProperties": 1,
+    }

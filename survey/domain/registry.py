@@ -6,6 +6,7 @@ date and drops out of the years after it (policy.store_open_in_year).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select, update
@@ -26,6 +27,23 @@ FIELDS = (
     "lat",
     "lon",
 )
+
+
+# --- what a store's values may be: the form, the import and the command line check by these ---
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")  # a code, and a unit's code: letters, digits, - and _
+MAX_LENGTHS = {"code": 40, "name": 200, "address": 300, "chain": 200}
+COORDINATE_LIMITS = {"lat": 90, "lon": 180}  # degrees either side of zero
+
+
+def closes_before_opening(opened_on: date | None, closed_on: date | None) -> bool:
+    """A closing day before the opening day (either may be unknown)."""
+    return opened_on is not None and closed_on is not None and closed_on < opened_on
+
+
+def half_a_place(lat: float | None, lon: float | None) -> bool:
+    """A latitude without a longitude, or the other way round: a place needs both, or neither."""
+    return (lat is None) != (lon is None)
 
 
 class ClosingBeforeOpening(ValueError):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -42,6 +41,8 @@ bp = Blueprint("stores", __name__)
 PER_PAGE = 50
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 TYPE_LABELS = STORE_TYPE_NAMES
+MAX_LENGTHS = registry.MAX_LENGTHS
+LAT, LON = registry.COORDINATE_LIMITS["lat"], registry.COORDINATE_LIMITS["lon"]
 
 
 def today_local() -> date:
@@ -54,36 +55,30 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def finite(form, field) -> None:
-    """Refuse NaN and infinity, which NumberRange lets through."""
-    if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError(_l("Enter a number."))
-
-
 class StoreForm(TranslatedForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=MAX_LENGTHS["name"])])
     type = SelectField(_l("Type"), choices=[SelectChoice(code, TYPE_LABELS.get(code, code)) for code in STORE_TYPES])
     store_class = SelectField(
         _l("Class"), choices=[SelectChoice("", _l("Unclassified"))] + [SelectChoice(code) for code in STORE_CLASSES]
     )
     unit_code = SelectField(_l("Administrative unit"), validators=[DataRequired()])
     legacy_unit_code = SelectField(_l("Unit before 01/07/2025"), validators=[Optional()])
-    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=300)])
-    chain = StringField(_l("Chain"), filters=[strip], validators=[Length(max=200)])
+    address = StringField(_l("Address"), filters=[strip], validators=[Length(max=MAX_LENGTHS["address"])])
+    chain = StringField(_l("Chain"), filters=[strip], validators=[Length(max=MAX_LENGTHS["chain"])])
     opened_on = DateField(_l("Opened on"), validators=[Optional()])
     closed_on = DateField(_l("Closed on"), validators=[Optional()])
-    lat = FloatField(_l("Latitude"), validators=[Optional(), finite, number_range(-90, 90)])
-    lon = FloatField(_l("Longitude"), validators=[Optional(), finite, number_range(-180, 180)])
+    lat = FloatField(_l("Latitude"), validators=[Optional(), number_range(-LAT, LAT)])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), number_range(-LON, LON)])
     submit = SubmitField(_l("Save"))
 
     def validate_closed_on(self, field) -> None:
-        if self.opened_on.data and field.data and field.data < self.opened_on.data:
+        if registry.closes_before_opening(self.opened_on.data, field.data):
             raise ValidationError(_l("The closing date cannot be before the opening date."))
 
     def validate(self, extra_validators=None) -> bool:
         """Check the fields, then that latitude and longitude come together."""
         valid = super().validate(extra_validators)
-        if not self.lat.errors and not self.lon.errors and (self.lat.data is None) != (self.lon.data is None):
+        if not self.lat.errors and not self.lon.errors and registry.half_a_place(self.lat.data, self.lon.data):
             missing = self.lat if self.lat.data is None else self.lon
             missing.errors.append(_("Give both latitude and longitude, or neither."))
             valid = False
@@ -96,8 +91,8 @@ class NewStoreForm(StoreForm):
         filters=[strip],
         validators=[
             DataRequired(),
-            Length(max=40),
-            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use only letters, digits, - and _.")),
+            Length(max=MAX_LENGTHS["code"]),
+            Regexp(registry.CODE_PATTERN.pattern + "$", message=_l("Use only letters, digits, - and _.")),
         ],
     )
 

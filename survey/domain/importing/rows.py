@@ -29,7 +29,6 @@ MAX_ERRORS = 50  # kept in the report; the rest are only counted
 # A workbook is read only as wide as the template's columns and a margin (a stray value just beyond is
 # still named; further right, nothing is read).
 MAX_COLUMNS = max(len(columns) for columns in COLUMNS.values()) + 8
-CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 # Strict on purpose: date.fromisoformat would also take 20250101 or 2025-W01-1,
 # and float() would take "nan", "inf" and "1_000".
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

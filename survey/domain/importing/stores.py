@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import STORE_CLASSES, AdminUnit, db
-from survey.domain.importing.rows import CODE_PATTERN, COLUMNS, Row, check_codes
+from survey.domain.importing.rows import COLUMNS, Row, check_codes
 from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
+from survey.domain.registry import CODE_PATTERN, COORDINATE_LIMITS, MAX_LENGTHS, closes_before_opening, half_a_place
 from survey.domain.search import fold
 
 # The names a store type may be given by, besides its code (which the import stores).
@@ -83,16 +84,16 @@ def check_stores(rows: list[Row]) -> list[dict]:
     records = []
     for row in rows:
         record = {
-            "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
-            "name": row.text("name", 200, required=True),
+            "code": row.text("code", MAX_LENGTHS["code"], required=True, pattern=CODE_PATTERN),
+            "name": row.text("name", MAX_LENGTHS["name"], required=True),
             "type": read_store_type(row, "type"),
             "store_class": row.choice("class", STORE_CLASSES, optional=True) or None,
-            "address": row.text("address", 300),
-            "chain": row.text("chain", 200),
+            "address": row.text("address", MAX_LENGTHS["address"]),
+            "chain": row.text("chain", MAX_LENGTHS["chain"]),
             "opened_on": row.date("opened_on"),
             "closed_on": row.date("closed_on"),
-            "lat": row.number("lat", 90),
-            "lon": row.number("lon", 180),
+            "lat": row.number("lat", COORDINATE_LIMITS["lat"]),
+            "lon": row.number("lon", COORDINATE_LIMITS["lon"]),
         }
         unit_code = row.text("unit_code", 40, required=True)
         unit = units.find(unit_code) if unit_code else None
@@ -106,9 +107,9 @@ def check_stores(rows: list[Row]) -> list[dict]:
             if old_code:
                 check_legacy(row, legacy, units)
             record["legacy_unit_id"] = legacy.id if legacy else None
-        if record["opened_on"] and record["closed_on"] and record["closed_on"] < record["opened_on"]:
+        if closes_before_opening(record["opened_on"], record["closed_on"]):
             row.fail(_("closed_on must not be before opened_on."))
-        if (row.values["lat"] == "") != (row.values["lon"] == ""):
+        if half_a_place(row.values["lat"] or None, row.values["lon"] or None):
             row.fail(_("Give both lat and lon, or neither."))
         records.append(record)
     return records

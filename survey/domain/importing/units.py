@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models import AdminUnit, db
 from survey.domain import policy
-from survey.domain.importing.rows import CODE_PATTERN, ImportReport, Row, check_codes, upsert
+from survey.domain.importing.rows import ImportReport, Row, check_codes, upsert
+from survey.domain.registry import CODE_PATTERN
 
 
 def check_units(rows: list[Row]) -> list[dict]:

@@ -7,7 +7,7 @@ from datetime import UTC, timedelta, timezone
 from flask_babel import gettext as _
 
 from models import Survey, User, db, utcnow
-from survey.domain import audit, policy, rulebook, store_years, vocabularies
+from survey.domain import audit, policy, rulebook, store_years, survey_fields, vocabularies
 
 
 def visited_at_iso(survey: Survey) -> str:
@@ -30,14 +30,12 @@ def survey_as_dict(survey: Survey) -> dict:
         "id": str(survey.id),
         "store_code": survey.store.code,
         "visited_at": visited_at_iso(survey),
-        "form_version": survey.form_version,
+        **{name: getattr(survey, name) for name in survey_fields.STORED_AS_IS},
         "packaging": [{"zone": p.zone, "category": p.category_code, "count": p.count} for p in survey.packaging],
         "eco_labels": [
             {"label": e.label_code, "product_group": e.product_group, "sku_count": e.sku_count}
             for e in survey.eco_labels
         ],
-        "skus_checked": survey.skus_checked,
-        "notes": survey.notes,
         "location": location,
         "source": survey.source,
         "review_state": survey.review_state,

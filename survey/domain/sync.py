@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from models import EcoLabelType, PackagingCategory, Photo, Store, Survey, User, db
-from survey.domain import audit, store_years
+from survey.domain import audit, store_years, survey_fields
 from survey.domain.payload_errors import empty_checkout_message, field_errors
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
 from survey.domain.sync_rows import Accepted, KnownSurvey, build_rows, insert_rows
@@ -32,10 +32,9 @@ def canonical_hash(survey: SurveyIn) -> str:
     """Hash the survey's meaning: the same visit gives the same hash however it is spelled."""
     data = survey.model_dump()
     # Fields added later stay out when unused, so that stored hashes keep matching.
-    if data["supersedes"] is None:
-        del data["supersedes"]
-    if not data["photos"]:
-        del data["photos"]
+    for name in survey_fields.ADDED_LATER:
+        if survey_fields.unused(data[name]):
+            del data[name]
     data["visited_at"] = survey.visited_moment.astimezone(UTC).isoformat()
     data["packaging"] = sorted(data["packaging"], key=lambda line: (line["zone"], line["category"]))
     data["eco_labels"] = sorted(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, insert, update
 
 from models import EcoLabelLine, PackagingLine, Photo, Survey, User, db
-from survey.domain import policy, store_years
+from survey.domain import policy, store_years, survey_fields
 from survey.domain.schemas import SurveyIn
 
 
@@ -123,9 +123,7 @@ def survey_row(
         "visited_at": moment.astimezone(UTC).replace(tzinfo=None),
         "visited_offset_min": int(offset.total_seconds() // 60),
         "visit_year": policy.survey_year(moment),
-        "form_version": survey.form_version,
-        "notes": survey.notes,
-        "skus_checked": survey.skus_checked,
+        **{name: getattr(survey, name) for name in survey_fields.STORED_AS_IS},
         "lat": location.lat if location is not None else None,
         "lon": location.lon if location is not None else None,
         "accuracy_m": location.accuracy_m if location is not None else None,

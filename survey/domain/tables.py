@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Store, Survey, db
-from survey.domain import figures, indicators, policy, review, rulebook, vocabularies
+from survey.domain import figures, indicators, policy, review, rulebook, survey_fields, vocabularies
 from survey.domain.review import visited_at_iso
 
 FIGURES = indicators.KEYS  # a column each, in the registry's order
@@ -34,7 +34,7 @@ def survey_table(year: int, photo_url: Callable[[str], str] = str) -> tuple[list
     stamp = export_time()
     header = [
         "survey_id", "store_code", "store_name", "store_type", "unit_code", "unit_name", "visited_at", "year",
-        "source", "review_state", "counts", "compliant", "submitted_by", "received_at", "skus_checked", "notes",
+        "source", "review_state", "counts", "compliant", "submitted_by", "received_at", *survey_fields.EXPORTED,
         *[f"{zone}:{code}" for zone, code in categories], *[f"label:{code}" for code in labels],
         "rule_version", "exported_at", "photos", "distance_m",
     ]  # fmt: skip
@@ -64,8 +64,9 @@ def survey_table(year: int, photo_url: Callable[[str], str] = str) -> tuple[list
                 survey.store.unit.name, visited_at_iso(survey), survey.visit_year, survey.source, survey.review_state,
                 review.counts(survey), policy.is_compliant(zones, rule),
                 survey.submitted_by.username if survey.submitted_by else "", survey.received_at.isoformat() + "Z",
-                survey.skus_checked, survey.notes, *[counts.get(key, 0) for key in categories],
-                *[label_counts.get(code, 0) for code in labels], rule.version, stamp,
+                *[getattr(survey, name) for name in survey_fields.EXPORTED],
+                *[counts.get(key, 0) for key in categories], *[label_counts.get(code, 0) for code in labels],
+                rule.version, stamp,
                 "\n".join(photo_url(str(photo.id)) for photo in survey.photos if photo.received_at is not None),
                 review.distance_from_store(survey),
             ]

@@ -28,7 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from models import Store, db
-from survey.domain import figures, policy, sync, vocabularies
+from survey.domain import figures, policy, survey_fields, sync, vocabularies
 from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
 from survey.labels import UNLIKELY_VALUE_MESSAGES, ZONE_NAMES
 from survey.web.auth import role_required
@@ -217,7 +217,7 @@ def attach_errors(form: SurveyFormBase, errors: dict[str, str]) -> list[str]:
     general = []
     for path, message in errors.items():
         field = path.split(".")[0]
-        if field in ("store_code", "visited_at", "skus_checked", "notes"):
+        if field in survey_fields.ON_PLAIN_FORM:
             form[field].errors = [*form[field].errors, message]
         else:
             general.append(message)

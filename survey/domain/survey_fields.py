@@ -1,0 +1,55 @@
+"""The fields of a survey as the phone and the forms send it, declared once.
+
+`schemas.SurveyIn` checks their shape; this list says what each channel does with them, so that a
+new field is declared here and the channels that iterate it follow (docs/recipes.md):
+
+- the content hash leaves a field added after the first form version out when it is unused, so a
+  survey stored before it existed still hashes the same (`sync.canonical_hash`);
+- a field stored as is has a column of the same name in the survey table, written by
+  `sync_rows.survey_row`, read back by `review.survey_as_dict`, and, when exported, a column of
+  the survey export (`tables.survey_table`);
+- a field with an input of its own on the plain form shows the server's message beside it
+  (`survey_form.attach_errors`).
+
+`tests/test_survey_fields.py` holds the model, the table, the JSON, the export and the form to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class SurveyField:
+    name: str
+    shape: Literal["scalar", "list", "object"]
+    stored_as_is: bool = False  # a survey column of the same name holds the value unchanged
+    exported: bool = False  # a column of its own in the survey export (stored-as-is fields only)
+    added_later: bool = False  # left out of the content hash when unused (None or empty)
+    on_plain_form: bool = False  # an input of its own on the plain form
+
+
+FIELDS = (
+    SurveyField("id", "scalar"),
+    SurveyField("store_code", "scalar", on_plain_form=True),
+    SurveyField("visited_at", "scalar", on_plain_form=True),
+    SurveyField("form_version", "scalar", stored_as_is=True),
+    SurveyField("packaging", "list"),
+    SurveyField("eco_labels", "list"),
+    SurveyField("skus_checked", "scalar", stored_as_is=True, exported=True, on_plain_form=True),
+    SurveyField("notes", "scalar", stored_as_is=True, exported=True, on_plain_form=True),
+    SurveyField("location", "object"),
+    SurveyField("photos", "list", added_later=True),
+    SurveyField("supersedes", "scalar", added_later=True),
+)
+NAMES = tuple(field.name for field in FIELDS)
+STORED_AS_IS = tuple(field.name for field in FIELDS if field.stored_as_is)
+EXPORTED = tuple(field.name for field in FIELDS if field.exported)
+ADDED_LATER = tuple(field.name for field in FIELDS if field.added_later)
+ON_PLAIN_FORM = tuple(field.name for field in FIELDS if field.on_plain_form)
+
+
+def unused(value: object) -> bool:
+    """A value a field added later takes when the sender did not use it."""
+    return value is None or value == [] or value == ""

@@ -4,12 +4,14 @@
 import { byOwner, get, getMeta, put } from './idb.js';
 import * as form from './form.js';
 import * as mine from './mine.js';
+import { mineView } from './mine-view.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
 import { photoView } from './photo-view.js';
-import { findStore, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
-import { localToday, softWarnings } from './rules.js';
+import { findStore } from './registry.js';
+import { softWarnings } from './rules.js';
+import { storeView } from './store-view.js';
 
 const $ = (selector) => document.querySelector(selector);
 const owner = document.querySelector('meta[name="app-user"]').content;
@@ -43,39 +45,10 @@ async function loadVocab() {
   await put('meta', { key: 'vocab', value: state.vocab });
 }
 
-// ---- stores ------------------------------------------------------------------
+// ---- the store picker and the surveys sent (store-view.js, mine-view.js) ----------
 
-async function renderStores() {
-  const { matches, total, known } = await searchStores($('#store-search').value, localToday(state.vocab.utc_offset_minutes));
-  const list = $('#store-list');
-  list.replaceChildren(...matches.map((store) => {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'store';
-    button.dataset.code = store.code;
-    const name = document.createElement('strong');
-    name.textContent = store.name;
-    const meta = document.createElement('span');
-    meta.textContent = `${store.code} · ${store.unit_name}`;
-    button.append(name, meta);
-    const item = document.createElement('li');
-    item.append(button);
-    return item;
-  }));
-  $('#store-count').textContent = known ? `${total} / ${known} ${t('stores')}` : t('no_stores_yet');
-  const refreshed = await storesRefreshedAt();
-  $('#stores-refreshed').textContent = `${t('list_updated')}: ${when(refreshed)}`;
-}
-
-async function refreshRegistry() {
-  try {
-    await refreshStores();
-  } catch (error) {
-    if (error.status === 401) status(t('log_in_again'), 'error');
-  }
-  await renderStores();
-}
-
+const stores = storeView({ t, when, status, vocab: () => state.vocab });
+const sentList = mineView({ owner, t, when });
 // ---- drafts and the form ------------------------------------------------------
 
 async function renderDrafts() {
@@ -160,73 +133,7 @@ async function onDiscardDraft() {
   announce();
 }
 
-// ---- the surveys already sent, with their review --------------------------------
-
-function mineItem(survey, correcting) {
-  const item = document.createElement('li');
-  item.className = `outbox-item review-${survey.review_state}`;
-  item.dataset.id = survey.id;
-  const title = document.createElement('strong');
-  title.textContent = `${survey.store_name || survey.store_code} · ${when(survey.visited_at)}`;
-  const stateText = document.createElement('span');
-  stateText.className = 'state';
-  stateText.textContent = survey.superseded_by ? t('review_superseded') : t(`review_${survey.review_state}`);
-  item.append(title, stateText);
-  if (survey.review_comment) {
-    const reason = document.createElement('p');
-    reason.className = survey.review_state === 'approved' ? 'reason' : 'error reason';
-    reason.textContent = `${t('review_reason')}: ${survey.review_comment} (${when(survey.reviewed_at)})`;
-    item.append(reason);
-  }
-  if (mine.needsCorrection(survey)) {
-    if (correcting.has(survey.id)) {
-      const waiting = document.createElement('span');
-      waiting.className = 'state';
-      waiting.textContent = t('correction_waiting');
-      item.append(waiting);
-    } else {
-      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t('correct') });
-      button.dataset.correct = survey.id;
-      button.className = 'primary';
-      item.append(button);
-    }
-  }
-  return item;
-}
-
-// A survey the server answered for and then lost (docs/sync.md): kept whole on the phone.
-function missingItem(entry) {
-  const item = mineItem({ ...entry.payload, store_name: entry.store_name, review_state: 'missing' }, new Set());
-  item.querySelector('.state').textContent = t('missing_on_server');
-  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: t('retry') });
-  button.dataset.resend = entry.id;
-  button.className = 'primary';
-  item.append(button);
-  return item;
-}
-
-async function renderMine() {
-  const { fetchedAt, surveys } = await mine.loadMine(owner);
-  const queued = await outbox.listOutbox(owner);
-  const correcting = new Set(queued.map((record) => record.payload.supersedes).filter(Boolean));
-  const missing = await mine.missingOnServer(owner);
-  document.body.classList.toggle('has-missing', missing.length > 0);
-  $('#mine-list').replaceChildren(...missing.map(missingItem), ...surveys.map((survey) => mineItem(survey, correcting)));
-  $('#mine-updated').textContent = fetchedAt ? `${t('list_updated')}: ${when(fetchedAt)}` : t('mine_never');
-  const returned = surveys.filter((survey) => mine.needsCorrection(survey) && !correcting.has(survey.id)).length;
-  $('#returned-banner').hidden = returned === 0;
-  $('#returned-count').textContent = String(returned);
-  document.body.classList.toggle('has-returned', returned > 0);
-}
-
-async function refreshMineList() {
-  try {
-    await mine.refreshMine(owner);
-  } catch {
-    // Offline or logged out: the last copy stays on show.
-  }
-  await renderMine();
-}
+// ---- the surveys already sent: sending one again, correcting one ----------------
 
 async function sendAgain(button) {
   button.disabled = true; // a double tap queues it once
@@ -256,7 +163,7 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app')
 const announce = () => channel?.postMessage({ type: 'changed', owner });
 
 async function renderAll() {
-  await Promise.all([renderDrafts(), renderOutbox(), renderMine()]);
+  await Promise.all([renderDrafts(), renderOutbox(), sentList.render()]);
 }
 
 function requestFlush() {
@@ -264,7 +171,7 @@ function requestFlush() {
     flushing = null;
     await renderOutbox();
     announce();
-    await refreshMineList();
+    await sentList.refresh();
   });
   return flushing;
 }
@@ -369,7 +276,7 @@ async function start() {
   $('#photo-list').addEventListener('input', photoBox.onCaption);
   $('#photo-list').addEventListener('click', photoBox.onClick);
   $('#discard-draft').addEventListener('click', onDiscardDraft);
-  $('#store-search').addEventListener('input', renderStores);
+  $('#store-search').addEventListener('input', stores.render);
   $('#store-list').addEventListener('click', (event) => {
     const button = event.target.closest('button.store');
     if (button) startSurvey(button.dataset.code);
@@ -385,7 +292,7 @@ async function start() {
     else if (resend && !event.target.disabled) sendAgain(event.target);
   });
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
-  $('#refresh-stores').addEventListener('click', refreshRegistry);
+  $('#refresh-stores').addEventListener('click', stores.refresh);
   $('#export-button').addEventListener('click', view.onExport);
   $('#import-file').addEventListener('change', view.onImport);
   $('#logout-form').addEventListener('submit', onLogout);
@@ -412,9 +319,9 @@ async function start() {
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);
   else show('stores');
-  await Promise.all([renderStores(), renderDrafts(), renderOutbox(), renderMine()]);
+  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render()]);
   registerServiceWorker().then(askBackgroundSync).catch(() => {});
-  refreshRegistry();
+  stores.refresh();
   requestFlush();
   document.body.dataset.ready = 'true';
 }

@@ -32,8 +32,10 @@ SHELL_SCRIPTS = (
     "outbox.js",
     "outbox-view.js",
     "registry.js",
+    "store-view.js",
     "form.js",
     "mine.js",
+    "mine-view.js",
     "app.js",
 )
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}

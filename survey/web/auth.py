@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
 from functools import wraps
@@ -12,7 +11,6 @@ import limits
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import HTTPException
@@ -24,6 +22,7 @@ from survey.domain import accounts
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
 from survey.web.errors import handle_http_error, json_error, wants_json
+from survey.web.retry import breached_limits, retry_sentence, seconds_to_reset
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("auth", __name__)
@@ -184,17 +183,9 @@ def too_many_failed_log_ins(error: HTTPException):
 
 
 def retry_message() -> str:
-    breached = [limit for limit in limiter.current_limits if limit.breached]
-    try:
-        seconds = max(limit.reset_at for limit in breached) - time.time()
-    except Exception:  # no limit to ask, or its storage out of reach
-        return _("Too many failed log-ins from your address. Please try again later.")
-    minutes = max(1, math.ceil(seconds / 60))
-    return ngettext(
-        "Too many failed log-ins from your address. Please try again in about %(num)d minute.",
-        "Too many failed log-ins from your address. Please try again in about %(num)d minutes.",
-        minutes,
-    )
+    """Why the address is refused, and when it may try again."""
+    wait = retry_sentence(seconds_to_reset(breached_limits()), unknown=_("Please try again later."))
+    return " ".join((_("Too many failed log-ins from your address."), wait))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -24,14 +24,11 @@ reached shows the same form, every value kept, and says which cap it was.
 
 from __future__ import annotations
 
-import math
-import time
 import uuid
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 from wtforms import SelectChoice, StringField, ValidationError
@@ -42,6 +39,7 @@ from survey.domain import payload_errors, photos, self_reports, vocabularies
 from survey.domain.tokens import digest, store_for_token
 from survey.extensions import limiter
 from survey.web.errors import handle_http_error
+from survey.web.retry import breached_limits, retry_sentence, seconds_to_reset
 from survey.web.self_report_photos import (
     caption_field_name,
     checked_photos,
@@ -279,7 +277,7 @@ def limit_reached(error: HTTPException):
 
 def limit_message() -> str:
     """Say which limit was reached and, from the limiter's reset time, when to try again."""
-    breached = [limit for limit in limiter.current_limits if limit.breached]
+    breached = breached_limits()
     if not breached and limiter.current_limit is not None:
         breached = [limiter.current_limit]
     by_link = not breached or any(
@@ -293,30 +291,6 @@ def limit_message() -> str:
     else:
         reason = _("You have sent many reports in the past day.")
     return " ".join((reason, retry_sentence(seconds_to_reset(breached)), _("What you typed is kept below.")))
-
-
-def seconds_to_reset(breached) -> float | None:
-    """Seconds until every breached limit lets a report through again; None when the limiter cannot say."""
-    if not breached:
-        return None
-    try:
-        reset_at = max(limit.window.reset_time for limit in breached)
-    except Exception:  # the limiter's storage may be out of reach: the message then says "in an hour"
-        current_app.logger.warning("No reset time from the rate limiter", exc_info=True)
-        return None
-    return max(reset_at - time.time(), 0)
-
-
-def retry_sentence(seconds: float | None) -> str:
-    if seconds is None:
-        return _("Please try again in an hour.")
-    if seconds <= 90 * 60:
-        minutes = max(1, math.ceil(seconds / 60))
-        return ngettext(
-            "Please try again in about %(num)d minute.", "Please try again in about %(num)d minutes.", minutes
-        )
-    hours = math.ceil(seconds / 3600)
-    return ngettext("Please try again in about %(num)d hour.", "Please try again in about %(num)d hours.", hours)
 
 
 @bp.route("/r/<token>/thanks")

@@ -16,6 +16,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from survey.domain.private_files import write_private
+
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # a full 200-survey batch is well under 1 MB
 
 # Immutable values only: each app gets its own copy of the mapping, and mutable ones are made in defaults().
@@ -146,6 +148,5 @@ def instance_secret(instance_path: str) -> str:
     """Return the secret key kept in instance/, generating it on first use."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
-            file.write(secrets.token_hex(32))
+        write_private(path, secrets.token_hex(32).encode())
     return path.read_text().strip()

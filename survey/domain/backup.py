@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from models import db
+from survey.domain.private_files import sync_folder, write_private
 
 
 class BackupError(RuntimeError):
@@ -36,17 +37,13 @@ def backup_sqlite(url: URL, target: Path) -> dict[str, int]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.parent / f".{target.name}.{uuid.uuid4().hex}.part"
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        write_private(partial, b"")
     except OSError as error:
         raise BackupError(f"cannot write in {target.parent}: {error.strerror}") from None
     try:
         sizes = copy_and_check(url.database, partial)
         os.link(partial, target)  # fails, rather than overwrites, if the target appeared meanwhile
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)  # the new name is on the disk too
-        finally:
-            os.close(folder)
+        sync_folder(target.parent)  # the new name is on the disk too
     except (sqlite3.Error, OSError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise BackupError(f"the copy could not be written to {target.parent} ({reason}); no file was left") from None

@@ -28,6 +28,7 @@ from sqlalchemy import func, select, update
 
 from models import Photo, Survey, User, db, utcnow
 from survey.domain import audit
+from survey.domain.private_files import sync_folder, write_private
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -195,14 +196,6 @@ class PhotoStorage(Protocol):
     def delete(self, name: str) -> None: ...
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Create a file readable by this user only, and flush it to the disk."""
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-
-
 class FolderStorage:
     """Files in one folder (instance/photos by default), written whole or not at all."""
 
@@ -225,11 +218,7 @@ class FolderStorage:
             with suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise
-        folder = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        sync_folder(self.root)
 
     def get(self, name: str) -> bytes | None:
         path = self.root / name

@@ -57,3 +57,15 @@ def test_a_field_added_later_and_unused_leaves_the_hash_as_it_was():
         field = SurveyIn.model_fields[name]
         assert survey_fields.unused(field.default), f"{name} must default to unused, or old hashes change"
     assert sync.canonical_hash(SurveyIn.model_validate({**make_survey(), "id": survey.id, "photos": []})) == bare
+
+
+def test_the_phone_gets_each_typed_field_and_the_app_page_draws_its_input(client, auth):
+    auth.login("inspector")
+    copy = client.get("/app/vocabularies.json").get_json()["typed_fields"]
+    assert [field["name"] for field in copy] == [field.name for field in survey_fields.TYPED]
+    assert {field["kind"] for field in copy} == {"count", "text"}
+    notes = next(field for field in copy if field["name"] == "notes")
+    assert notes["max_length"] == SurveyIn.model_json_schema()["properties"]["notes"]["maxLength"]
+    page = client.get("/app").get_data(as_text=True)
+    for field in survey_fields.TYPED:
+        assert f'id="{field.phone_input}" data-field="{field.name}" data-kind="{field.typed}"' in page

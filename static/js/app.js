@@ -258,6 +258,8 @@ async function start() {
     await loadVocab();
   } catch {
     state.vocab = await getMeta('vocab');
+    // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
+    if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
   }
   if (!state.vocab) {
     status(t('need_network_once'), 'error');

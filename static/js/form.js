@@ -10,7 +10,9 @@ export function newDraft(owner, store, vocab) {
   const id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
   return {
     id, owner, store_code: store.code, storeName: store.name, unitName: store.unit_name,
-    visited: nowLocalInput(vocab.utc_offset_minutes), counts: {}, labels: {}, skus_checked: '', notes: '', updatedAt: new Date().toISOString(),
+    visited: nowLocalInput(vocab.utc_offset_minutes), counts: {}, labels: {}, updatedAt: new Date().toISOString(),
+    // The fields typed into inputs of their own (survey_fields.TYPED), kept as typed.
+    ...Object.fromEntries(vocab.typed_fields.map((field) => [field.name, ''])),
   };
 }
 
@@ -40,8 +42,10 @@ export function payloadOf(draft, vocab) {
   const payload = {
     id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes),
     form_version: vocab.form_version, packaging, eco_labels: ecoLabels,
-    skus_checked: countOf(draft.skus_checked), notes: draft.notes,
   };
+  for (const { name, kind } of vocab.typed_fields) {
+    payload[name] = kind === 'count' ? countOf(draft[name]) : draft[name] ?? '';
+  }
   if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
   // Listed only when there are some: a survey without photos keeps the hash it always had.
   if (draft.photos?.length) payload.photos = draft.photos.map(({ id, caption }) => ({ id, caption: caption.trim() }));
@@ -54,8 +58,7 @@ export function draftFromSurvey(owner, survey, store, vocab) {
   for (const line of survey.packaging) draft.counts[`${line.zone}|${line.category}`] = line.count;
   for (const line of survey.eco_labels) draft.labels[line.label] = (draft.labels[line.label] || 0) + line.sku_count;
   draft.visited = survey.visited_at.slice(0, 16);
-  draft.skus_checked = survey.skus_checked === null ? '' : String(survey.skus_checked);
-  draft.notes = survey.notes || '';
+  for (const { name } of vocab.typed_fields) draft[name] = survey[name] === null ? '' : String(survey[name] ?? '');
   draft.supersedes = survey.id;
   return draft;
 }
@@ -90,8 +93,7 @@ export function renderForm(form, draft, vocab, t) {
   const correction = draft.supersedes ? ` · ${t('correction')}` : '';
   form.querySelector('#form-store-meta').textContent = `${draft.store_code} · ${draft.unitName || ''}${correction}`;
   form.querySelector('#f-visited').value = draft.visited;
-  form.querySelector('#f-skus').value = draft.skus_checked;
-  form.querySelector('#f-notes').value = draft.notes;
+  for (const input of form.querySelectorAll('[data-field]')) input.value = draft[input.dataset.field] ?? '';
   for (const zone of vocab.zones) {
     const box = el('fieldset', { class: 'card zone', 'data-zone': zone },
       el('legend', {}, t(`zone_${zone}`)), el('p', { class: 'hint' }, t(`zone_${zone}_hint`)),
@@ -112,6 +114,10 @@ export function renderForm(form, draft, vocab, t) {
   updateLive(form, draft, vocab, t);
 }
 
+export function typedFieldsOfPage(root) {
+  return [...root.querySelectorAll('[data-field]')].map((input) => ({ name: input.dataset.field, kind: input.dataset.kind, input: input.id }));
+}
+
 export function readForm(form, draft) {
   const counts = {};
   const labels = {};
@@ -123,10 +129,9 @@ export function readForm(form, draft) {
     if (zone === 'label') labels[code] = value;
     else counts[input.dataset.key] = value;
   }
+  const typed = Object.fromEntries([...form.querySelectorAll('[data-field]')].map((input) => [input.dataset.field, input.value]));
   return {
-    ...draft, counts, labels, visited: form.querySelector('#f-visited').value,
-    skus_checked: form.querySelector('#f-skus').value, notes: form.querySelector('#f-notes').value,
-    updatedAt: new Date().toISOString(),
+    ...draft, ...typed, counts, labels, visited: form.querySelector('#f-visited').value, updatedAt: new Date().toISOString(),
   };
 }
 
@@ -172,7 +177,7 @@ function inputFor(form, payload, path) {
     const line = payload.eco_labels[Number(index)];
     return line && form.querySelector(`input[data-key="label|${line.label}"]`);
   }
-  return form.querySelector({ visited_at: '#f-visited', skus_checked: '#f-skus', notes: '#f-notes' }[field] || null);
+  return form.querySelector(field === 'visited_at' ? '#f-visited' : `[data-field="${field}"]`);
 }
 
 // Put each error next to its field, naming the field, and mark the field for screen readers.
@@ -243,10 +248,10 @@ export function check(draft, vocab, t) {
 // The keypad's Enter key goes to the next count instead of saving a half-filled survey:
 // counts are entered one after the other with one tap on the first. Returns true if it moved.
 export function focusNextCount(form, input) {
-  const fields = [...form.querySelectorAll('input[data-key], #f-skus')];
+  const fields = [...form.querySelectorAll('input[data-key], [data-kind="count"]')];
   const index = fields.indexOf(input);
   if (index < 0) return false;
-  const next = fields[index + 1] || form.querySelector('#f-notes');
+  const next = fields[index + 1] || form.querySelector('[data-kind="text"]');
   next.focus();
   if (next.select) next.select();
   return true;

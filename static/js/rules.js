@@ -80,10 +80,11 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
     if (!isCount(line.sku_count, vocab.max_count)) errors[`eco_labels.${i}.sku_count`] = t('count_range');
     if (!labels.has(line.label)) errors[`eco_labels.${i}.label`] = t('bad_label');
   });
-  if (survey.skus_checked !== null && !isCount(survey.skus_checked, vocab.max_count)) {
-    errors.skus_checked = t('count_range');
+  for (const { name, kind, max_length: maxLength } of vocab.typed_fields) {
+    const value = survey[name];
+    if (kind === 'count' && value !== null && !isCount(value, vocab.max_count)) errors[name] = t('count_range');
+    if (kind === 'text' && value.length > maxLength) errors[name] = t(`${name}_long`);
   }
-  if (survey.notes.length > vocab.max_notes) errors.notes = t('notes_long');
   return errors;
 }
 

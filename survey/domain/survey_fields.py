@@ -9,7 +9,10 @@ new field is declared here and the channels that iterate it follow (docs/recipes
   `sync_rows.survey_row`, read back by `review.survey_as_dict`, and, when exported, a column of
   the survey export (`tables.survey_table`);
 - a field with an input of its own on the plain form shows the server's message beside it
-  (`survey_form.attach_errors`).
+  (`survey_form.attach_errors`);
+- a field typed into an input of its own on the phone (`typed`: a count or a text) reaches the phone
+  through /app/vocabularies.json (`vocabularies.phone_copy`): the app's page draws its input,
+  and `form.js` and `rules.js` keep, send, reload and check it by iterating that list.
 
 `tests/test_survey_fields.py` holds the model, the table, the JSON, the export and the form to it.
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from survey.domain.indicators import N_
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,9 @@ class SurveyField:
     exported: bool = False  # a column of its own in the survey export (stored-as-is fields only)
     added_later: bool = False  # left out of the content hash when unused (None or empty)
     on_plain_form: bool = False  # an input of its own on the plain form
+    typed: Literal["count", "text"] | None = None  # typed into an input of its own on the phone
+    phone_input: str = ""  # that input's element id on the app's page
+    label: str = ""  # that input's label, a message id
 
 
 FIELDS = (
@@ -37,8 +45,26 @@ FIELDS = (
     SurveyField("form_version", "scalar", stored_as_is=True),
     SurveyField("packaging", "list"),
     SurveyField("eco_labels", "list"),
-    SurveyField("skus_checked", "scalar", stored_as_is=True, exported=True, on_plain_form=True),
-    SurveyField("notes", "scalar", stored_as_is=True, exported=True, on_plain_form=True),
+    SurveyField(
+        "skus_checked",
+        "scalar",
+        stored_as_is=True,
+        exported=True,
+        on_plain_form=True,
+        typed="count",
+        phone_input="f-skus",
+        label=N_("SKUs checked for eco-labels"),
+    ),
+    SurveyField(
+        "notes",
+        "scalar",
+        stored_as_is=True,
+        exported=True,
+        on_plain_form=True,
+        typed="text",
+        phone_input="f-notes",
+        label=N_("Notes"),
+    ),
     SurveyField("location", "object"),
     SurveyField("photos", "list", added_later=True),
     SurveyField("supersedes", "scalar", added_later=True),
@@ -48,6 +74,7 @@ STORED_AS_IS = tuple(field.name for field in FIELDS if field.stored_as_is)
 EXPORTED = tuple(field.name for field in FIELDS if field.exported)
 ADDED_LATER = tuple(field.name for field in FIELDS if field.added_later)
 ON_PLAIN_FORM = tuple(field.name for field in FIELDS if field.on_plain_form)
+TYPED = tuple(field for field in FIELDS if field.typed)
 
 
 def unused(value: object) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import EcoLabelType, PackagingCategory, db
-from survey.domain import policy, rulebook, schemas, store_years
+from survey.domain import policy, rulebook, schemas, store_years, survey_fields
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
@@ -83,6 +83,15 @@ def categories_by_zone() -> dict[str, list[PackagingCategory]]:
     return by_zone
 
 
+def typed_field(field: survey_fields.SurveyField) -> dict:
+    """One field the phone's person types, with the limit the payload's model sets on it."""
+    limits = schemas.SurveyIn.model_json_schema()["properties"][field.name]
+    copy = {"name": field.name, "kind": field.typed, "input": field.phone_input}
+    if field.typed == "text":
+        copy["max_length"] = limits["maxLength"]
+    return copy
+
+
 def phone_copy() -> dict:
     """Everything the phone checks and judges a survey with, taken from the server's own rules.
 
@@ -100,6 +109,7 @@ def phone_copy() -> dict:
         "time_zone": policy.LOCAL_TZ.key,
         "zones": list(policy.ZONES),
         "in_scope_types": list(policy.IN_SCOPE_TYPES),
+        "typed_fields": [typed_field(field) for field in survey_fields.TYPED],
         "categories": [
             {"code": c.code, "eco": c.eco, "zones": c.zone_list, "label_vi": c.label_vi, "label_en": c.label_en}
             for c in categories()

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, url_for
 from PIL import Image, ImageDraw
 
-from survey.domain import vocabularies
+from survey.domain import survey_fields, vocabularies
 from survey.domain.schemas import MAX_COUNT, MAX_NOTES
 from survey.i18n import LANGUAGES
 from survey.labels import UNLIKELY_VALUE_MESSAGES
@@ -79,6 +79,7 @@ def shell():
         version=current_app.config["ASSET_VERSION"],
         max_count=MAX_COUNT,
         max_notes=MAX_NOTES,
+        typed_fields=survey_fields.TYPED,
         unlikely=UNLIKELY_VALUE_MESSAGES,
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from survey.domain import policy
+from survey.domain import policy, survey_fields
+from survey.domain.schemas import SurveyIn
 from survey.web.openapi_parts import (
     DAY,
     FIGURES,
@@ -17,6 +18,15 @@ from survey.web.openapi_parts import (
     nullable,
     ref,
 )
+
+
+def stored_as_sent(name: str) -> dict:
+    """A field stored as is answers in the shape the payload's model accepts (survey_fields.STORED_AS_IS)."""
+    schema = dict(SurveyIn.model_json_schema()["properties"][name])
+    for key in ("title", "default"):
+        schema.pop(key, None)
+    return schema
+
 
 # The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.
 ANSWERS = {
@@ -47,7 +57,7 @@ ANSWERS = {
             "id": UUID,
             "store_code": STRING,
             "visited_at": MOMENT,
-            "form_version": INTEGER,
+            **{name: stored_as_sent(name) for name in survey_fields.STORED_AS_IS},
             "packaging": {
                 "type": "array",
                 "items": closed(
@@ -58,8 +68,6 @@ ANSWERS = {
                 "type": "array",
                 "items": closed({"label": STRING, "product_group": STRING, "sku_count": INTEGER}),
             },
-            "skus_checked": nullable(INTEGER),
-            "notes": STRING,
             "location": nullable(closed({"lat": NUMBER, "lon": NUMBER, "accuracy_m": nullable(NUMBER)})),
             "source": {"type": "string", "enum": ["inspection", "self_report"]},
             "review_state": REVIEW_STATE,

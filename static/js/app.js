@@ -254,13 +254,13 @@ function followLanguage() {
 async function start() {
   if (followLanguage()) return;
   navigator.storage?.persist?.();
-  try {
-    await loadVocab();
-  } catch {
-    state.vocab = await getMeta('vocab');
-    // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
-    if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
-  }
+  // The copy on the phone opens the app at once; a fresh one (a new rule version) replaces it when
+  // the network answers. Only a phone with no copy yet waits for the network.
+  state.vocab = await getMeta('vocab');
+  // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
+  if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
+  const freshVocab = loadVocab().catch(() => {});
+  if (!state.vocab) await freshVocab;
   if (!state.vocab) {
     status(t('need_network_once'), 'error');
     return;
@@ -316,7 +316,8 @@ async function start() {
   });
   window.addEventListener('pagehide', () => saver.now());
 
-  await outbox.pruneSent().catch(() => {});
+  // Not awaited: IndexedDB runs it before the sent list's read of the same store, which it queues after.
+  outbox.pruneSent().catch(() => {});
   const currentId = await getMeta('currentDraft');
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);

@@ -82,6 +82,7 @@ def shell():
         max_notes=MAX_NOTES,
         typed_fields=survey_fields.TYPED,
         unlikely=UNLIKELY_VALUE_MESSAGES,
+        scripts=[name for name in SHELL_SCRIPTS if name != "app.js"],
     )
 
 

@@ -166,7 +166,7 @@ def load_official(province_code: str, actor: User | None = None) -> LoadReport:
         "conversions": len(official.successors),
     }
     if report.created or report.updated:
-        summary = f"{report.created} new, {report.updated} updated"
+        summary = audit.import_counts(report.created, report.updated)
         audit.record(actor, "unit_import", f"units:{official.province.code}", "", summary, official.province.name)
     db.session.commit()
     return report

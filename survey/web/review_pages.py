@@ -19,6 +19,7 @@ from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STAT
 from survey.web import query_args
 from survey.web.auth import role_required
 from survey.web.lookups import survey_or_404
+from survey.web.unit_options import unit_option_groups
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("review_pages", __name__)
@@ -104,7 +105,6 @@ def queue():
             select(Survey.source, func.count()).where(Survey.review_state == "received").group_by(Survey.source)
         ).all()
     )
-    units = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
     return render_template(
         "review/queue.html",
         surveys=surveys,
@@ -113,7 +113,7 @@ def queue():
         page=page,
         page_size=PAGE_SIZE,
         waiting=waiting,
-        units=list(units),
+        unit_groups=unit_option_groups(),
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
         evidence=review_evidence,

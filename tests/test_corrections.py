@@ -168,3 +168,14 @@ def pe_bag_name(app) -> str:
 
     with app.app_context():
         return db.session.get(PackagingCategory, "PE_BAG").label_en
+
+
+def test_the_queue_hides_a_replaced_survey_unless_asked(app, api, client, auth, returned):
+    correction = make_survey(packaging=ALL_ECO, supersedes=returned["id"])
+    assert sync_via_api(api, correction)[0]["status"] == "created"
+    auth.login("reviewer")
+    waiting = client.get("/review?source=inspection").get_data(as_text=True)
+    assert correction["id"] in waiting and returned["id"] not in waiting
+    both = client.get("/review?source=inspection&replaced=1").get_data(as_text=True)
+    assert correction["id"] in both and returned["id"] in both
+    assert "Đã được thay bằng bản sửa" in both

@@ -81,9 +81,9 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
     if (!labels.has(line.label)) errors[`eco_labels.${i}.label`] = t('bad_label');
   });
   for (const { name, kind, max_length: maxLength } of vocab.typed_fields) {
-    const value = survey[name];
+    const value = survey[name] ?? null; // left out is unused, as the server's model has it
     if (kind === 'count' && value !== null && !isCount(value, vocab.max_count)) errors[name] = t('count_range');
-    if (kind === 'text' && value.length > maxLength) errors[name] = t(`${name}_long`);
+    if (kind === 'text' && (value ?? '').length > maxLength) errors[name] = t(`${name}_long`);
   }
   return errors;
 }

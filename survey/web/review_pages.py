@@ -57,17 +57,39 @@ def asked_days(args) -> tuple[dict[str, date | None], list[str]]:
     return days, problems
 
 
-def queue_query(args, days: dict[str, date | None]) -> tuple:
+WAITING_STATES = ("received", "has_issues")
+
+
+def waiting_by_source() -> dict[str, int]:
+    """How many surveys of each source wait for a decision; one a correction replaced waits no more."""
+    query = (
+        select(Survey.source, func.count())
+        .where(Survey.review_state.in_(WAITING_STATES), Survey.superseded_by_id.is_(None))
+        .group_by(Survey.source)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def default_source(waiting: dict[str, int]) -> str:
+    """The tab a reviewer sees first: the first source with surveys waiting (inspections before self-reports)."""
+    return next((source for source in policy.SOURCES if waiting.get(source)), "inspection")
+
+
+def queue_query(args, days: dict[str, date | None], waiting: dict[str, int]) -> tuple:
     """Build the queue's query from the filters; return it with the filters as understood."""
-    source = args.get("source", "self_report")
-    source = source if source in policy.SOURCES else "self_report"
+    source = args.get("source", "")
+    source = source if source in policy.SOURCES else default_source(waiting)
     state = args.get("state", "open")
     query = (
         select(Survey).join(Store).options(joinedload(Survey.store).joinedload(Store.unit), selectinload(Survey.photos))
     )
     query = query.where(Survey.source == source)
+    # A survey its sender corrected is shown beside its correction only when asked for.
+    replaced = args.get("replaced") == "1"
+    if not replaced:
+        query = query.where(Survey.superseded_by_id.is_(None))
     if state == "open":
-        query = query.where(Survey.review_state.in_(("received", "has_issues")))
+        query = query.where(Survey.review_state.in_(WAITING_STATES))
     elif state in policy.REVIEW_STATES:
         query = query.where(Survey.review_state == state)
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args.get("unit", "")))
@@ -81,6 +103,7 @@ def queue_query(args, days: dict[str, date | None]) -> tuple:
     if end := days["to"]:
         query = query.where(Survey.visited_at < policy.local_day_start_utc(end + timedelta(days=1)))
     filters = {"source": source, "state": state, "unit": unit.code if unit else "", "store": store_code}
+    filters |= {"replaced": "1" if replaced else ""}
     filters |= {"from": args.get("from", ""), "to": args.get("to", "")}
     return query, filters
 
@@ -94,17 +117,13 @@ def queue():
     days, problems = asked_days(request.args)
     for problem in problems:
         flash(problem, "error")
-    query, filters = queue_query(request.args, days)
+    waiting = waiting_by_source()
+    query, filters = queue_query(request.args, days, waiting)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = query_args.page_within(total, PAGE_SIZE)
     surveys = db.session.scalars(
         query.order_by(Survey.received_at.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    waiting = dict(
-        db.session.execute(
-            select(Survey.source, func.count()).where(Survey.review_state == "received").group_by(Survey.source)
-        ).all()
-    )
     return render_template(
         "review/queue.html",
         surveys=surveys,

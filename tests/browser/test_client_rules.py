@@ -197,7 +197,9 @@ def test_enter_in_a_count_goes_to_the_next_count_and_never_saves(app_page):
     fill_survey(app_page, "S-002", 1)
     fields = app_page.eval_on_selector_all("#form-fields input[data-key]", "(inputs) => inputs.map((i) => i.id)")
     app_page.focus(f"#{fields[0]}")
-    for expected in [*fields[1:], "f-skus", "f-notes"]:
+    typed = app_page.eval_on_selector_all("#survey-form [data-field]", "(inputs) => inputs.map((i) => i.id)")
+    assert typed[0] == "f-skus" and typed[-1] == "f-notes"  # the typed counts, then the notes
+    for expected in [*fields[1:], *typed]:
         app_page.keyboard.press("Enter")
         assert app_page.evaluate("document.activeElement.id") == expected
     assert app_page.is_visible("#view-form")  # still on the form: nothing was saved

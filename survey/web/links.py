@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length
 
 from models import AdminUnit, AuditEntry, Store, StoreLink, db
 from survey.domain import figures, policy, tokens
+from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import store_or_404
 from survey.web.public_address import absolute
@@ -94,7 +95,7 @@ def render_manage(store: Store, form: LinkForm, status: int = 200):
         link=link,
         ever=link is not None or bool(tokens.links_of(store)),
         url=public_url(link) if link else None,
-        history=list(history),
+        history=shown_entries(history),
         form=form,
     )
     return page, status

@@ -15,8 +15,9 @@ from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
 from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
-from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web import query_args
+from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import survey_or_404
 from survey.web.unit_options import unit_option_groups
@@ -251,11 +252,8 @@ def audit_log():
     ).all()
     return render_template(
         "review/audit.html",
-        entries=entries,
+        entries=shown_entries(entries),
         page=page,
         total=total,
         page_size=PAGE_SIZE,
-        target_names=audit.target_names(entries),
-        action_names=AUDIT_ACTIONS,
-        state_names=STATE_NAMES,
     )

@@ -30,6 +30,7 @@ class UnitChoice:
     name: str
     parent_name: str | None  # only when another unit of the same group has the same name
     ended_on: date | None  # the first day an abolished unit was no longer in force
+    code_shown: bool = False  # when even the parent does not tell it from another (a unit entered twice)
 
 
 def unit_choices(today: date) -> tuple[list[UnitChoice], list[UnitChoice]]:
@@ -41,12 +42,27 @@ def unit_choices(today: date) -> tuple[list[UnitChoice], list[UnitChoice]]:
 
 
 def told_apart(units: list[AdminUnit]) -> list[UnitChoice]:
-    """One group's choices, by level then name, with the parent where a name repeats."""
-    repeated = Counter(names.tidy(unit.name) for unit in units)
+    """One group's choices, by level then name, with the parent where a name repeats (and the code
+    where the parent's name repeats too)."""
+    spelt = {unit.code: names.tidy(unit.name) for unit in units}
+    repeated = Counter(spelt.values())
+    parents = {
+        unit.code: names.tidy(unit.parent.name) if unit.parent is not None and repeated[spelt[unit.code]] > 1 else None
+        for unit in units
+    }
+    still_repeated = Counter((spelt[unit.code], parents[unit.code]) for unit in units)
     choices = []
-    for unit in sorted(units, key=lambda unit: (LEVEL_ORDER.get(unit.level, 3), names.sort_key(names.tidy(unit.name)))):
-        name = names.tidy(unit.name)
-        parent = names.tidy(unit.parent.name) if unit.parent is not None and repeated[name] > 1 else None
+    for unit in units:
+        name, parent = spelt[unit.code], parents[unit.code]
         ended_on = unit.valid_to + timedelta(days=1) if unit.valid_to is not None else None
-        choices.append(UnitChoice(unit.code, name, parent, ended_on))
-    return choices
+        choice = UnitChoice(unit.code, name, parent, ended_on, still_repeated[name, parent] > 1)
+        choices.append((LEVEL_ORDER.get(unit.level, len(LEVEL_ORDER)), choice))
+    choices.sort(
+        key=lambda pair: (
+            pair[0],
+            names.sort_key(pair[1].name),
+            names.sort_key(pair[1].parent_name or ""),
+            pair[1].code,
+        )
+    )
+    return [choice for _level, choice in choices]

@@ -1,7 +1,7 @@
 """The unit filters' options on the review, indicators and posters pages, in the reader's language.
 
 survey.domain.unit_choices decides the groups, the order and what tells two units apart;
-this names them: a group label for each <optgroup>, the parent after a dash, and the mark
+this names them: a group label for each <optgroup>, the parent after a comma, and the mark
 "(before 01/07/2025)" on every abolished unit. templates/_unit_options.html draws them.
 """
 
@@ -23,7 +23,10 @@ class OptionGroup:
 
 
 def option_text(choice: unit_choices.UnitChoice) -> str:
-    text = f"{choice.name} — {choice.parent_name}" if choice.parent_name else choice.name
+    # "Xã Minh Tân, Huyện Kiến Xương": the unit, then its parent, as an address is written.
+    text = f"{choice.name}, {choice.parent_name}" if choice.parent_name else choice.name
+    if choice.code_shown:
+        text += f" ({choice.code})"
     if choice.ended_on is not None:
         text += " " + _("(before %(day)s)", day=local_date(choice.ended_on))
     return text

@@ -72,7 +72,28 @@ AUDIT_ACTIONS = {
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),
     "report_settings": _l("Report settings changed"),
+    "survey_correction": _l("Correction received"),
+    "survey_superseded": _l("Survey replaced by a correction"),
 }
+# The targets and values of the audit log, read back by survey.domain.audit (survey/web/audit_names.py).
+LINK_STATE_NAMES = {"new": _l("New link"), "revoked": _l("Revoked")}
+IMPORT_SUBJECT_NAMES = {"stores": _l("File of stores"), "units": _l("File of administrative units")}
+IMPORT_FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+ZONE_SHORT_NAMES = {"checkout": _l("Checkout"), "store_packed": _l("Store-packed goods")}
+# The yearly report's settings (survey.domain.report_settings.FIELDS): the form's labels and the log's.
+REPORT_SETTING_NAMES = {
+    "parent_body": _l("Governing body (first line)"),
+    "issuing_body": _l("Issuing body"),
+    "symbol": _l("Document symbol (after the number)"),
+    "place": _l("Place name before the date"),
+    "addressee": _l("Addressed to"),
+    "signer_authority": _l("Signing on behalf (e.g. KT. GIÁM ĐỐC; empty when the Director signs)"),
+    "signer_position": _l("Signer's position"),
+    "signer_name": _l("Signer's full name"),
+    "recipients": _l("Recipients, one per line"),
+}
+# The groups of a unit filter (survey/web/unit_options.py).
+UNIT_GROUP_NAMES = {"in_force": _l("Units in force"), "abolished": _l("Former units")}
 # What a reviewer should check about where a visit was recorded (policy.location_flags).
 LOCATION_FLAG_NAMES = {
     "far": _l("Far from the store"),

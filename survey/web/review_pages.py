@@ -15,10 +15,12 @@ from wtforms.validators import Length, ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
 from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
-from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web import query_args
+from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import survey_or_404
+from survey.web.unit_options import unit_option_groups
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("review_pages", __name__)
@@ -123,7 +125,6 @@ def queue():
     surveys = db.session.scalars(
         query.order_by(Survey.received_at.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    units = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
     return render_template(
         "review/queue.html",
         surveys=surveys,
@@ -132,7 +133,7 @@ def queue():
         page=page,
         page_size=PAGE_SIZE,
         waiting=waiting,
-        units=list(units),
+        unit_groups=unit_option_groups(),
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
         evidence=review_evidence,
@@ -251,11 +252,8 @@ def audit_log():
     ).all()
     return render_template(
         "review/audit.html",
-        entries=entries,
+        entries=shown_entries(entries),
         page=page,
         total=total,
         page_size=PAGE_SIZE,
-        target_names=audit.target_names(entries),
-        action_names=AUDIT_ACTIONS,
-        state_names=STATE_NAMES,
     )

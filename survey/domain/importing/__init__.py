@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from models import Store, User, db
 from survey.domain import audit
-from survey.domain.importing.files import MAX_EMPTY_RUN
+from survey.domain.importing.files import MAX_EMPTY_RUN, is_workbook
 from survey.domain.importing.rows import (
     COLUMNS,
     MAX_COLUMNS,
@@ -64,9 +64,9 @@ def import_file(kind: str, data: bytes, actor: User | None = None, filename: str
         else:
             save_units(records, report)
         codes = ", ".join(record["code"] for record in records)
-        target = "stores" if kind == "stores" else "units"
-        summary = f"{report.created} new, {report.updated} updated"
-        audit.record(actor, f"{kind[:-1]}_import", f"{target}:file", "", summary, codes)
+        target = audit.import_target(kind, "xlsx" if is_workbook(data, filename) else "csv")
+        summary = audit.import_counts(report.created, report.updated)
+        audit.record(actor, f"{kind[:-1]}_import", target, "", summary, codes)
         db.session.commit()
     except Exception:
         db.session.rollback()

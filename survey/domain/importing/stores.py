@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import STORE_CLASSES, AdminUnit, db
 from survey.domain.importing.rows import COLUMNS, Row, check_codes
+from survey.domain.names import tidy
 from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
 from survey.domain.registry import CODE_PATTERN, COORDINATE_LIMITS, MAX_LENGTHS, closes_before_opening, half_a_place
@@ -85,7 +86,7 @@ def check_stores(rows: list[Row]) -> list[dict]:
     for row in rows:
         record = {
             "code": row.text("code", MAX_LENGTHS["code"], required=True, pattern=CODE_PATTERN),
-            "name": row.text("name", MAX_LENGTHS["name"], required=True),
+            "name": tidy(row.text("name", MAX_LENGTHS["name"], required=True)),
             "type": read_store_type(row, "type"),
             "store_class": row.choice("class", STORE_CLASSES, optional=True) or None,
             "address": row.text("address", MAX_LENGTHS["address"]),

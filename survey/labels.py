@@ -12,6 +12,8 @@ ZONE_NAMES = {
     "checkout": _l("Checkout (carry bags handed out)"),
     "store_packed": _l("Store-packed goods (SKUs on display)"),
 }
+# The same zones in a few words, where a longer name follows (the survey export's column headers).
+ZONE_SHORT_NAMES = {"checkout": _l("Checkout"), "store_packed": _l("Store-packed goods")}
 STORE_TYPE_NAMES = {
     "supermarket": _l("Supermarket"),
     "commercial_centre": _l("Commercial centre"),
@@ -49,6 +51,15 @@ LEVEL_NAMES = {
     "district": _l("Old districts (before 07/2025)"),
     "commune": _l("Communes and wards (from 07/2025)"),
 }
+# What a row of the indicator export sums up (tables.indicator_table's `scope`).
+SCOPE_NAMES = {
+    "province": _l("Whole province"),
+    "unit": _l("Store's own unit"),
+    "district": LEVEL_NAMES["district"],
+    "commune": LEVEL_NAMES["commune"],
+    "type": _l("Store type"),
+}
+FLAG_NAMES = {True: _l("Yes"), False: _l("No")}
 ROLE_LABELS = {
     "inspector": _l("Inspector"),
     "reviewer": _l("Reviewer"),

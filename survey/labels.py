@@ -26,6 +26,14 @@ STATE_NAMES = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
 }
+# How a survey stands in the figures (review.standing): an inspection counts from its arrival until reviewed.
+STANDING_NAMES = {
+    "counts": _l("counts in the figures"),
+    "until_reviewed": _l("counts until reviewed"),
+    "until_corrected": _l("returned: counts until corrected or rejected"),
+    "until_approved": _l("counts only once approved"),
+    "not": _l("does not count"),
+}
 SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
 STATUS_NAMES = {
     "compliant": _l("compliant"),

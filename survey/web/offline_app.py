@@ -33,6 +33,7 @@ SHELL_SCRIPTS = (
     "outbox-view.js",
     "registry.js",
     "store-view.js",
+    "select-count.js",
     "form.js",
     "mine.js",
     "mine-view.js",

@@ -11,17 +11,18 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
-from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.domain import audit, figures, photos, policy, registry, review, search, self_reports, vocabularies
+from survey.domain.schemas import MAX_NOTES
+from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STANDING_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web import query_args
 from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import survey_or_404
 from survey.web.unit_options import unit_option_groups
-from survey.web.validators import TranslatedForm
+from survey.web.validators import TranslatedForm, at_most
 
 bp = Blueprint("review_pages", __name__)
 PAGE_SIZE = 50
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 
 class DecisionForm(TranslatedForm):
     state = SelectField(_l("Decision"), choices=[SelectChoice(k, v) for k, v in STATE_NAMES.items()])
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Comment"), validators=[at_most(MAX_NOTES)])
     submit = SubmitField(_l("Save the decision"))
 
     def validate_comment(self, field):
@@ -148,10 +149,14 @@ def bursts_of(surveys) -> dict:
 
 
 def review_evidence(survey: Survey) -> dict:
-    """What a reviewer checks besides the counts: the photos, and where the visit was recorded."""
+    """What a reviewer checks besides the counts: the photos (a correction's with those it carries over
+    from the survey it corrects), and where the visit was recorded."""
+    carried = photos.carried(survey)
+    shown = [*survey.photos, *carried]
     return {
-        "photos": len(survey.photos),
-        "received": sum(photo.received_at is not None for photo in survey.photos),
+        "carried": carried,
+        "photos": len(shown),
+        "received": sum(photo.received_at is not None for photo in shown),
         "distance_m": review.distance_from_store(survey),
         "flags": review.location_flags(survey),
     }
@@ -190,7 +195,8 @@ def detail(survey_id: str):
             **{("label", e.code): e for e in vocabularies.label_types()},
         },
         verdict=review.judge(survey),
-        counts=review.counts,
+        standing=review.standing,
+        standing_names=STANDING_NAMES,
         form=form,
         zone_names=ZONE_NAMES,
         earlier=[(other, review.judge(other)) for other in earlier],

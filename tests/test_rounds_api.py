@@ -183,7 +183,7 @@ def test_the_rounds_sql_counts_exactly_the_surveys_the_policy_counts(api, app):
     combinations = list(itertools.product(("inspection", "self_report"), policy.REVIEW_STATES))
     with app.app_context():
         unit = db.session.scalar(select(Store).where(Store.code == "S-001")).unit
-        for number, (source, state) in enumerate(combinations):
+        for number in range(len(combinations)):
             add_store(f"C-{number}", unit)
         db.session.commit()
         for number, (source, state) in enumerate(combinations):

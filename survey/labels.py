@@ -12,6 +12,8 @@ ZONE_NAMES = {
     "checkout": _l("Checkout (carry bags handed out)"),
     "store_packed": _l("Store-packed goods (SKUs on display)"),
 }
+# The same zones in a few words, where a longer name follows (the survey export's column headers).
+ZONE_SHORT_NAMES = {"checkout": _l("Checkout"), "store_packed": _l("Store-packed goods")}
 STORE_TYPE_NAMES = {
     "supermarket": _l("Supermarket"),
     "commercial_centre": _l("Commercial centre"),
@@ -23,6 +25,14 @@ STATE_NAMES = {
     "has_issues": _l("Has issues"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
+}
+# How a survey stands in the figures (review.standing): an inspection counts from its arrival until reviewed.
+STANDING_NAMES = {
+    "counts": _l("counts in the figures"),
+    "until_reviewed": _l("counts until reviewed"),
+    "until_corrected": _l("returned: counts until corrected or rejected"),
+    "until_approved": _l("counts only once approved"),
+    "not": _l("does not count"),
 }
 SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
 STATUS_NAMES = {
@@ -49,6 +59,15 @@ LEVEL_NAMES = {
     "district": _l("Old districts (before 07/2025)"),
     "commune": _l("Communes and wards (from 07/2025)"),
 }
+# What a row of the indicator export sums up (tables.indicator_table's `scope`).
+SCOPE_NAMES = {
+    "province": _l("Whole province"),
+    "unit": _l("Store's own unit"),
+    "district": LEVEL_NAMES["district"],
+    "commune": LEVEL_NAMES["commune"],
+    "type": _l("Store type"),
+}
+FLAG_NAMES = {True: _l("Yes"), False: _l("No")}
 ROLE_LABELS = {
     "inspector": _l("Inspector"),
     "reviewer": _l("Reviewer"),
@@ -72,7 +91,28 @@ AUDIT_ACTIONS = {
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),
     "report_settings": _l("Report settings changed"),
+    "survey_correction": _l("Correction received"),
+    "survey_superseded": _l("Survey replaced by a correction"),
 }
+# The targets and values of the audit log, read back by survey.domain.audit (survey/web/audit_names.py).
+LINK_STATE_NAMES = {"new": _l("New link"), "revoked": _l("Revoked")}
+IMPORT_SUBJECT_NAMES = {"stores": _l("File of stores"), "units": _l("File of administrative units")}
+IMPORT_FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
+ZONE_SHORT_NAMES = {"checkout": _l("Checkout"), "store_packed": _l("Store-packed goods")}
+# The yearly report's settings (survey.domain.report_settings.FIELDS): the form's labels and the log's.
+REPORT_SETTING_NAMES = {
+    "parent_body": _l("Governing body (first line)"),
+    "issuing_body": _l("Issuing body"),
+    "symbol": _l("Document symbol (after the number)"),
+    "place": _l("Place name before the date"),
+    "addressee": _l("Addressed to"),
+    "signer_authority": _l("Signing on behalf (e.g. KT. GIÁM ĐỐC; empty when the Director signs)"),
+    "signer_position": _l("Signer's position"),
+    "signer_name": _l("Signer's full name"),
+    "recipients": _l("Recipients, one per line"),
+}
+# The groups of a unit filter (survey/web/unit_options.py).
+UNIT_GROUP_NAMES = {"in_force": _l("Units in force"), "abolished": _l("Former units")}
 # What a reviewer should check about where a visit was recorded (policy.location_flags).
 LOCATION_FLAG_NAMES = {
     "far": _l("Far from the store"),

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import io
+import re
+from pathlib import Path
 
+import pytest
+from openpyxl import Workbook
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import AuditEntry, db
+from survey.domain import audit, importing
+from survey.labels import AUDIT_ACTIONS
 from tests.conftest import csrf_from, post_form
 
 NEW_STORE = {
@@ -66,7 +73,22 @@ def test_a_store_import_is_audited_with_its_counts(app, client, auth):
     boundary, body = encode_multipart(fields)
     response = client.post("/stores/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 302
-    assert entries(app) == [("store_import", "stores:file", "", "1 new, 1 updated")]
+    # The target says the file's real format (it said "stores:file", shown as CSV, for a workbook too).
+    assert entries(app) == [("store_import", "stores:file:csv", "", "1 new, 1 updated")]
+
+
+def test_an_import_keeps_the_format_of_its_file(app):
+    """A workbook is recorded as Excel, a CSV file as CSV, whatever the file is called."""
+    book = Workbook()
+    book.active.append(list(importing.COLUMNS["stores"]))
+    book.active.append(["N-003", "Siêu thị Ba", "supermarket", "", "HY-PH", "", "", "", "", "", "", ""])
+    data = io.BytesIO()
+    book.save(data)
+    units = "code,name,level,parent_code,valid_from,valid_to\nHY-XA,Xã Mới,commune,HY,2025-07-01,\n"
+    with app.app_context():
+        assert not importing.import_file("stores", data.getvalue(), filename="stores.xlsx").errors
+        assert not importing.import_file("units", units.encode(), filename="units.txt").errors
+    assert [target for _action, target, _old, _new in entries(app)] == ["stores:file:xlsx", "units:file:csv"]
 
 
 def test_users_created_and_changed_are_audited_on_the_page_and_the_command_line(app, client, auth, runner):
@@ -97,3 +119,38 @@ def test_a_store_link_made_replaced_and_revoked_is_audited(app, client, auth):
     for action in ("create", "replace", "revoke"):
         client.post(f"/stores/S-001/link/{action}", data={"csrf_token": csrf_from(page)})
     assert [action for action, *_rest in entries(app)] == ["link_create", "link_replace", "link_revoke"]
+
+
+def test_every_action_has_a_name_for_people():
+    assert set(AUDIT_ACTIONS) == set(audit.ACTIONS)
+
+
+def test_an_action_without_a_name_is_refused(app):
+    with app.app_context(), pytest.raises(ValueError, match="store_explode"):
+        audit.record(None, "store_explode", "store:S-001")
+
+
+def recorded_actions() -> list[str]:
+    """The action of every audit.record(...) call in the code, an f-string as a pattern (link_.+)."""
+    found = []
+    for path in (Path(__file__).resolve().parent.parent / "survey").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"):
+                continue
+            if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "audit" and len(node.args) > 1):
+                continue
+            action = node.args[1]
+            if isinstance(action, ast.JoinedStr):
+                parts = (re.escape(p.value) if isinstance(p, ast.Constant) else ".+" for p in action.values)
+                found.append("".join(parts))
+            else:
+                found.append(re.escape(action.value))
+    return found
+
+
+def test_every_action_written_in_the_code_is_declared_and_named():
+    """Read from the source, so that an action no test happens to record is caught too."""
+    patterns = recorded_actions()
+    assert len(patterns) >= 15
+    for pattern in patterns:
+        assert any(re.fullmatch(pattern, action) for action in audit.ACTIONS), pattern

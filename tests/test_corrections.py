@@ -168,3 +168,54 @@ def pe_bag_name(app) -> str:
 
     with app.app_context():
         return db.session.get(PackagingCategory, "PE_BAG").label_en
+
+
+def test_the_queue_hides_a_replaced_survey_unless_asked(app, api, client, auth, returned):
+    correction = make_survey(packaging=ALL_ECO, supersedes=returned["id"])
+    assert sync_via_api(api, correction)[0]["status"] == "created"
+    auth.login("reviewer")
+    waiting = client.get("/review?source=inspection").get_data(as_text=True)
+    assert correction["id"] in waiting and returned["id"] not in waiting
+    both = client.get("/review?source=inspection&replaced=1").get_data(as_text=True)
+    assert correction["id"] in both and returned["id"] in both
+    assert "Đã được thay bằng bản sửa" in both
+
+
+# --- a correction carries the original's photos over ------------------------------------------
+
+
+def test_a_correction_shows_and_keeps_the_photos_of_the_survey_it_corrects(app, api, client, auth):
+    from datetime import timedelta
+
+    from models import utcnow
+    from survey.domain import photos
+    from tests.test_review_photos import page, photo_ids, send_survey
+
+    original = send_survey(api, photos=["quầy thu ngân", "kệ tự đóng gói"], received=[0, 1], packaging=SOME_PE)
+    review(app, original, "has_issues", "Đếm lại quầy 2")
+    correction = send_survey(api, photos=["quầy sau khi đếm lại"], received=[0], supersedes=original)
+    carried, own = photo_ids(app, original), photo_ids(app, correction)
+
+    auth.login("reviewer")
+    text = page(client, f"/review/{correction}")
+    section = text.split('id="photos">')[1].split("</section>")[0]
+    assert "Ảnh (3/3)" in section and "được giữ kèm phiếu sửa này" in section
+    own_grid, carried_grid = section.split('id="own-photos"')[1].split('id="carried-photos"')
+    assert [f"photo-{photo_id}" in own_grid for photo_id in own + carried] == [True, False, False]
+    assert all(f'src="/api/v1/photos/{photo_id}?size=thumb"' in carried_grid for photo_id in carried)
+    assert "carried-photos" not in page(client, f"/review/{original}")  # the original shows only its own
+
+    def rejected_long_ago(survey_id: str) -> None:
+        with app.app_context():
+            survey = db.session.get(Survey, uuid.UUID(survey_id))
+            survey.review_state, survey.reviewed_at = "rejected", utcnow() - timedelta(days=400)
+            db.session.commit()
+
+    def purgeable() -> set[str]:
+        with app.app_context():
+            return {str(photo.id) for photo in photos.purgeable(365)}
+
+    rejected_long_ago(original)
+    assert purgeable() == set()  # the correction stands: the photos it carries stay
+    rejected_long_ago(correction)
+    assert purgeable() == set(own + carried)  # rejected too: they go with it

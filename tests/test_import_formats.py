@@ -9,6 +9,7 @@ import unicodedata
 from datetime import date, datetime
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -16,10 +17,15 @@ from werkzeug.test import encode_multipart
 
 from models import AdminUnit, Store, db
 from survey.domain import importing, official_units
-from survey.domain.importing import import_file
+from survey.domain.importing import headers, import_file
 from tests.conftest import add_unit, csrf_from
 
 COLUMNS = "code name type class unit_code legacy_unit_code address chain opened_on closed_on lat lon".split()
+# The same columns as the Excel template heads them for people (Vietnamese pages).
+VIETNAMESE_COLUMNS = [
+    "Mã cửa hàng", "Tên cửa hàng", "Loại cửa hàng", "Hạng", "Mã đơn vị hành chính", "Mã đơn vị trước 01/07/2025",
+    "Địa chỉ", "Chuỗi cửa hàng", "Ngày mở cửa", "Ngày đóng cửa", "Vĩ độ", "Kinh độ",
+]  # fmt: skip
 OLD_COLUMNS = [column for column in COLUMNS if column != "legacy_unit_code"]
 ERROR_ROWS = re.compile(r'<tr><td class="num">(\d+)</td>')
 
@@ -533,10 +539,13 @@ def test_xlsx_template_has_an_example_row_and_imports_cleanly(app, admin):
     assert "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.get_data()))
     rows = list(book.active.iter_rows(values_only=True))
-    assert list(rows[0]) == COLUMNS
+    assert list(rows[0]) == VIETNAMESE_COLUMNS  # for people; the CSV template keeps the columns' own names
     assert len(rows) == 2
     assert rows[1][:6] == ("VD-001", "Siêu thị Ví dụ Phố Hiến", "Siêu thị", "II", "11953", "L-11953")
     assert rows[1][COLUMNS.index("opened_on")] == datetime(2020, 3, 15)
+    opened = book.active.cell(row=2, column=COLUMNS.index("opened_on") + 1)
+    assert opened.number_format == "dd/mm/yyyy"
+    assert book.active.freeze_panes == "A2" and all(cell.font.b for cell in book.active[1])
     with app.app_context():
         official_units.load_official("33")
     response = upload(admin, response.get_data(), "stores-template.xlsx")
@@ -551,3 +560,84 @@ def test_templates_are_for_admins_only(client, auth):
     auth.login("reviewer")
     for url in ("/stores/template.csv", "/stores/template.xlsx"):
         assert client.get(url).status_code in (302, 403)
+
+
+# --- headers for people ------------------------------------------------------------------------
+
+
+def test_each_column_is_named_once_in_each_language(app):
+    with app.app_context():
+        names = headers.header_names("stores")
+        for locale in ("vi", "en"):
+            with force_locale(locale):
+                labels = [headers.header_key(gettext(label)) for label in headers.HEADERS["stores"].values()]
+            assert len(set(labels)) == len(COLUMNS)  # two columns never share a header
+            assert [names[label] for label in labels] == COLUMNS
+    assert all(names[column] == column for column in COLUMNS)  # the columns' own names always stand
+
+
+def test_a_csv_with_vietnamese_headers_imports(ctx):
+    old_units()
+    # As people type headers: any capitals, decomposed accents, no accents, extra spaces; mixed with own names.
+    header = [
+        "MÃ CỬA HÀNG", unicodedata.normalize("NFD", "Tên cửa hàng"), "  Loại   cửa hàng ", "hạng",
+        "Ma don vi hanh chinh", "Mã đơn vị trước 01/07/2025", "address", "Chuỗi cửa hàng", "Ngày mở cửa",
+        "Ngày đóng cửa", "Vĩ độ", "Kinh độ",
+    ]  # fmt: skip
+    line = ["N-001", "Siêu thị Mới", "Siêu thị", "II", "11953", "L-11953", "Số 1", "", "15/03/2020", "", "20.6", "106"]
+    data = ("\n".join(",".join(f'"{cell}"' for cell in row) for row in (header, line)) + "\n").encode()
+    report = import_file("stores", data, filename="cua-hang.csv")
+    assert report.errors == [] and report.created == 1
+    saved = store("N-001")
+    assert (saved.name, saved.type, saved.store_class, saved.unit.code, saved.legacy_unit.code) == (
+        "Siêu thị Mới",
+        "supermarket",
+        "II",
+        "11953",
+        "L-11953",
+    )
+    assert (saved.opened_on, saved.lat, saved.lon, saved.address) == (date(2020, 3, 15), 20.6, 106.0, "Số 1")
+
+
+def test_errors_name_the_columns_as_the_file_does(ctx):
+    rows = [
+        ["N-001", "Một", "Siêu thị", "", "HY-PH", "", "", "", "2020/01/02"],
+        ["N-002", "Hai", "Siêu thị", "", "HY-PH", "", "", "", "02/01/2020", "01/01/2020"],
+        ["N-003", "Ba", "shop", "", "HY-PH", "", "", "", "", "", "20.6"],
+    ]
+    report = import_file("stores", xlsx(VIETNAMESE_COLUMNS, *rows), filename="cua-hang.xlsx")
+    messages = [error.message for error in report.errors]
+    assert messages[0] == 'Ngày mở cửa "2020/01/02" is not a date: write dd/mm/yyyy or YYYY-MM-DD.'
+    assert messages[1] == "Ngày đóng cửa must not be before Ngày mở cửa."
+    assert messages[2].startswith('Loại cửa hàng "shop" is not one of:')
+    assert messages[3] == "Give both Vĩ độ and Kinh độ, or neither."
+    assert not any(column in " ".join(messages) for column in ("opened_on", "closed_on", "type", "lat", "lon"))
+    with_own_names = import_file("stores", xlsx(COLUMNS, rows[1]), filename="stores.xlsx")
+    assert [error.message for error in with_own_names.errors] == ["closed_on must not be before opened_on."]
+
+
+def test_errors_in_vietnamese_name_the_vietnamese_column(app):
+    with app.test_request_context("/"):
+        data = xlsx(VIETNAMESE_COLUMNS, ["N-001", "Một", "Siêu thị", "", "HY-PH", "", "", "", "02/01/2020", "1/1/2020"])
+        report = import_file("stores", data, filename="cua-hang.xlsx")
+    assert [error.message for error in report.errors] == ["Ngày đóng cửa không được trước Ngày mở cửa."]
+
+
+def test_header_problems_name_the_columns_as_the_file_does(ctx):
+    vietnamese = [name for name in VIETNAMESE_COLUMNS if name != "Ngày mở cửa"] + ["Ghi chú", "Mã cửa hàng"]
+    report = import_file("stores", xlsx(vietnamese, ["N-001"]), filename="cua-hang.xlsx")
+    assert [error.message for error in report.errors] == [
+        "Missing columns: Opened on.",  # said in the page's language (English here) as the template heads it
+        "Unknown columns: Ghi chú.",
+        "Repeated columns: Mã cửa hàng.",
+    ]
+    own = [name for name in COLUMNS if name != "opened_on"]
+    report = import_file("stores", xlsx(own, ["N-001"]), filename="stores.xlsx")
+    assert [error.message for error in report.errors] == ["Missing columns: opened_on."]
+    both = import_file("stores", xlsx([*COLUMNS, "Mã cửa hàng"], ["N-001"]), filename="stores.xlsx")
+    assert [error.message for error in both.errors] == ["Repeated columns: Mã cửa hàng, code."]
+
+
+def test_the_import_page_lists_the_headers_for_people(admin):
+    html = admin.get("/stores/import").get_data(as_text=True)
+    assert "Ngày mở cửa (<code>opened_on</code>)" in html and "Mã cửa hàng (<code>code</code>)" in html

@@ -29,9 +29,7 @@ def test_login_without_csrf_is_refused(client):
         assert "_user_id" not in session
 
 
-@pytest.mark.parametrize(
-    ("username", "home"), [("inspector", "/app"), ("reviewer", "/indicators"), ("admin", "/stores")]
-)
+@pytest.mark.parametrize(("username", "home"), [("inspector", "/app"), ("reviewer", "/review"), ("admin", "/stores")])
 def test_login_sends_each_role_home(client, auth, username, home):
     response = auth.login(username)
     assert response.status_code == 302

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, Store, Survey, db
 from tests.conftest import csrf_from, make_survey, sync_via_api
-from tests.test_exports import read_csv, read_xlsx
+from tests.test_exports import read_csv, read_export
 
 STORE_PLACE = (20.655, 106.056)  # S-001, when it has a place
 ABOUT_1100_M_NORTH = (20.665, 106.056)  # 0.01° of latitude is about 1 112 m
@@ -240,8 +240,7 @@ def test_the_survey_export_links_the_received_photos_and_gives_the_distance(app,
     first, _second, third = photo_ids(app, survey_id)
     app.config["PUBLIC_BASE_URL"] = "https://baobi.hungyen.gov.vn/"
     auth.login("reviewer")
-    response = client.get(f"/exports/surveys/2025.{fmt}")
-    rows = (read_csv if fmt == "csv" else read_xlsx)(response)
+    rows = read_export(client, "surveys", 2025, fmt)
     header = list(rows[0])
     assert header[-4:] == ["rule_version", "exported_at", "photos", "distance_m"]  # new columns at the end only
     by_id = {row["survey_id"]: row for row in rows}

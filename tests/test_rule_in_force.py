@@ -150,4 +150,6 @@ def test_a_rule_change_is_audited_with_the_values_before_and_after(app, client, 
     auth.login("admin")
     html = client.get("/audit?lang=en").get_data(as_text=True)
     assert "New rule version" in html and "2021–2025" in html
-    assert "v1: 85%, checkout, &gt;= 100%" in html and "v2: 70%, checkout, &gt;= 80%" in html
+    # Named for people since issue 24; the log itself still keeps "v1: 85%, checkout, >= 100%".
+    assert "Version 1: target 85%; zones: Checkout; minimum eco share 100%" in html
+    assert "Version 2: target 70%; zones: Checkout; minimum eco share 80%" in html

@@ -251,14 +251,23 @@ def decide(client, survey_id, state, comment=""):
 def test_queue_shows_self_reports_and_inspections_apart(app, client, auth):
     report_id, inspection_id = stored(app), stored(app, source="inspection", store="S-002")
     auth.login("reviewer")
-    reports = client.get("/review").get_data(as_text=True)
+    reports = client.get("/review?source=self_report").get_data(as_text=True)
     assert report_id in reports and inspection_id not in reports
     inspections = client.get("/review?source=inspection").get_data(as_text=True)
     assert inspection_id in inspections and report_id not in inspections
     assert inspection_id not in client.get("/review?source=inspection&store=S-001").get_data(as_text=True)
-    assert report_id not in client.get("/review?unit=HY-MH").get_data(as_text=True)
-    assert report_id in client.get("/review?from=2025-05-01&to=2025-05-01").get_data(as_text=True)
-    assert report_id not in client.get("/review?from=2025-05-02").get_data(as_text=True)
+    assert report_id not in client.get("/review?source=self_report&unit=HY-MH").get_data(as_text=True)
+    assert report_id in client.get("/review?source=self_report&from=2025-05-01&to=2025-05-01").get_data(as_text=True)
+    assert report_id not in client.get("/review?source=self_report&from=2025-05-02").get_data(as_text=True)
+
+
+def test_queue_opens_on_the_tab_where_surveys_wait(app, client, auth):
+    auth.login("reviewer")
+    report_id = stored(app)
+    assert report_id in client.get("/review").get_data(as_text=True)  # only a self-report waits
+    inspection_id = stored(app, source="inspection", store="S-002")
+    first = client.get("/review").get_data(as_text=True)
+    assert inspection_id in first and report_id not in first  # inspections come first when both wait
 
 
 def test_detail_shows_counts_share_and_verdict(app, client, auth):

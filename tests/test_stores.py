@@ -80,6 +80,7 @@ def test_list_shows_the_stores(admin):
     assert COUNT.search(html).group(1) == "3"
     assert "Cửa hàng S-002" in html and "Thị xã Mỹ Hào" in html
     assert "15/03/2021" in html  # S-002 opened on 2021-03-15, shown dd/MM/yyyy
+    assert "Nhập từ tệp Excel hoặc CSV" in html  # the import takes both
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ The stores below moved across the reform; their figures are worked out by hand:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -192,3 +193,18 @@ def test_units_api_lists_by_level_and_validity(api, official):
     assert api.get("/api/v1/units?valid_on=01/01/2026").status_code == 400
     api.login("inspector")
     assert api.get("/api/v1/units").status_code == 403
+
+
+def test_the_official_names_are_stored_tidy_and_listed_apart(app, client, auth, official):
+    """The package spells "Xã  Bắc Đông Quan" with two spaces; Hưng Yên has "Xã Minh Tân" four times
+    before the reform and "Phường Hồng Châu" both in force and abolished: no two options read alike."""
+    with app.app_context():
+        spelt = db.session.scalars(select(AdminUnit.name)).all()
+        assert "Xã Bắc Đông Quan" in spelt and not [name for name in spelt if "  " in name or name != name.strip()]
+    auth.login("reviewer")
+    html = client.get("/review").get_data(as_text=True)
+    select_html = html[html.index('<select id="unit"') : html.index("</select>", html.index('<select id="unit"'))]
+    options = re.findall(r'<option value="[^"]+"(?: selected)?>([^<]*)</option>', select_html)
+    assert len(options) > 500 and len(options) == len(set(options))
+    assert "Phường Hồng Châu" in options and "Phường Hồng Châu (trước 01/07/2025)" in options
+    assert sum(option.startswith("Xã Minh Tân, ") for option in options) == 4

@@ -9,6 +9,7 @@ import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
 import { photoView } from './photo-view.js';
+import './select-count.js';
 import { findStore } from './registry.js';
 import { softWarnings } from './rules.js';
 import { storeView } from './store-view.js';
@@ -16,7 +17,11 @@ import { storeView } from './store-view.js';
 const $ = (selector) => document.querySelector(selector);
 const owner = document.querySelector('meta[name="app-user"]').content;
 const messages = JSON.parse($('#messages').textContent);
-const t = (key) => messages[key] ?? key;
+// A message, its {n} in the page's digits (3.089 in Vietnamese).
+const t = (key, n) => {
+  const text = messages[key] ?? key;
+  return n === undefined ? text : text.replace('{n}', n.toLocaleString(document.documentElement.lang));
+};
 const state = { vocab: null, draft: null, saving: false, registration: null };
 const saver = form.draftSaver(() => state.draft);
 const photoBox = photoView({
@@ -73,7 +78,7 @@ async function openDraft(draft) {
   form.showErrors($('#survey-form'), {}, t);
   await saver.now();
   await photoBox.render();
-  place.startFix();
+  place.startFix((key, metres) => { $('#location-status').textContent = t(key, metres); });
   show('form');
 }
 
@@ -177,14 +182,15 @@ function requestFlush() {
 }
 
 function onFlushEvent(event) {
+  $('#send-status').textContent = '';
   if (event.type === 'done' && (event.queued || event.photos)) {
     const parts = [`${t('sent')}: ${event.sent}.`];
     if (event.setAside) parts.push(`${t('set_aside')}: ${event.setAside}.`);
     if (event.photos) parts.push(`${t('photos_sent')}: ${event.photos}.`);
     status(parts.join(' '), 'info');
   } else if (event.type === 'failed') {
-    // Not an error for the inspector: the surveys are safe on the phone and will go later.
-    status(`${t('send_failed')} ${Math.round(event.delay / 1000)} s.`, 'info');
+    // No error: the surveys are safe and go later. Said in the outbox, so "saved on this phone" stays.
+    $('#send-status').textContent = `${t('send_failed')} ${Math.round(event.delay / 1000)} s.`;
   } else if (event.type === 'login') {
     status(t('log_in_again'), 'error');
   }
@@ -254,13 +260,13 @@ function followLanguage() {
 async function start() {
   if (followLanguage()) return;
   navigator.storage?.persist?.();
-  try {
-    await loadVocab();
-  } catch {
-    state.vocab = await getMeta('vocab');
-    // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
-    if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
-  }
+  // The copy on the phone opens the app at once; a fresh one (a new rule version) replaces it when
+  // the network answers. Only a phone with no copy yet waits for the network.
+  state.vocab = await getMeta('vocab');
+  // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
+  if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
+  const freshVocab = loadVocab().catch(() => {});
+  if (!state.vocab) await freshVocab;
   if (!state.vocab) {
     status(t('need_network_once'), 'error');
     return;
@@ -316,7 +322,8 @@ async function start() {
   });
   window.addEventListener('pagehide', () => saver.now());
 
-  await outbox.pruneSent().catch(() => {});
+  // Not awaited: IndexedDB runs it before the sent list's read of the same store, which it queues after.
+  outbox.pruneSent().catch(() => {});
   const currentId = await getMeta('currentDraft');
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);

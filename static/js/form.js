@@ -44,7 +44,8 @@ export function payloadOf(draft, vocab) {
     form_version: vocab.form_version, packaging, eco_labels: ecoLabels,
   };
   for (const { name, kind } of vocab.typed_fields) {
-    payload[name] = kind === 'count' ? countOf(draft[name]) : draft[name] ?? '';
+    // Composed (NFC), as the server stores it and counts its length.
+    payload[name] = kind === 'count' ? countOf(draft[name]) : (draft[name] ?? '').normalize('NFC');
   }
   if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
   // Listed only when there are some: a survey without photos keeps the hash it always had.
@@ -60,6 +61,7 @@ export function draftFromSurvey(owner, survey, store, vocab) {
   draft.visited = survey.visited_at.slice(0, 16);
   for (const { name } of vocab.typed_fields) draft[name] = survey[name] === null ? '' : String(survey[name] ?? '');
   draft.supersedes = survey.id;
+  draft.carried = survey.photos?.length || 0; // kept with the correction on the server (photos.carried)
   return draft;
 }
 

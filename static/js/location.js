@@ -3,17 +3,26 @@
 let fix = null;
 let pending = null;
 
-export function startFix() {
+// `tell(key, metres)` says how it goes: asked, found (with its accuracy), or none to be had.
+export function startFix(tell = () => {}) {
   fix = null;
   pending = null;
-  if (!navigator.geolocation) return;
+  if (!navigator.geolocation) {
+    tell('location_none');
+    return;
+  }
+  tell('location_waiting');
   pending = new Promise((resolve) => {
     navigator.geolocation.getCurrentPosition(
       ({ coords }) => {
         fix = { lat: coords.latitude, lon: coords.longitude, accuracy_m: Math.round(coords.accuracy * 10) / 10 };
+        tell('location_taken', Math.round(coords.accuracy));
         resolve(fix);
       },
-      () => resolve(null),
+      () => {
+        tell('location_none');
+        resolve(null);
+      },
       { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 },
     );
   });

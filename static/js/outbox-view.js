@@ -4,7 +4,6 @@ import * as outbox from './outbox.js';
 import * as photos from './photos.js';
 
 const $ = (selector) => document.querySelector(selector);
-const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
 
 export function outboxView({ owner, t, when, status, requestFlush }) {
   let unsent = 0;
@@ -19,9 +18,13 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
     const records = (await outbox.listOutbox(owner)).sort((a, b) => a.savedAt.localeCompare(b.savedAt));
     const kept = await photos.ofOwner(owner);
     const photosOf = (id) => kept.filter((photo) => photo.surveyId === id);
+    // Photos whose survey has arrived: counted apart in the header, as listed below.
+    const waiting = kept.filter((photo) => photo.state === 'upload' || photo.state === 'refused');
     unsent = records.length;
     $('#outbox-count').textContent = String(records.length);
-    document.body.classList.toggle('has-unsent', records.length > 0);
+    $('#outbox-photo-count').textContent = String(waiting.length);
+    $('#outbox-photos').hidden = waiting.length === 0;
+    document.body.classList.toggle('has-unsent', records.length + waiting.length > 0);
     $('#outbox-list').replaceChildren(...records.map((record) => {
       const item = document.createElement('li');
       item.className = `outbox-item state-${record.state}`;
@@ -35,7 +38,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       const own = photosOf(record.id);
       if (own.length) {
         const size = Object.assign(document.createElement('p'), { className: 'small muted' });
-        size.textContent = `${t('photos')}: ${own.length} · ${kb(own.reduce((sum, photo) => sum + photo.size, 0))}`;
+        size.textContent = `${t('photos')}: ${own.length} · ${photos.sizeText(own.reduce((sum, photo) => sum + photo.size, 0))}`;
         item.append(size);
       }
       if (record.state !== 'queued') {
@@ -54,7 +57,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       item.append(drop);
       return item;
     }));
-    renderWaitingPhotos(kept.filter((photo) => photo.state === 'upload' || photo.state === 'refused'));
+    renderWaitingPhotos(waiting);
     const sent = (await outbox.listSent(owner)).slice(0, 20);
     $('#sent-list').replaceChildren(...sent.map((entry) => {
       const item = document.createElement('li');
@@ -74,7 +77,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       item.className = photo.state === 'refused' ? 'error' : '';
       const store = entry ? entry.store_name || entry.store_code : photo.surveyId.slice(0, 8);
       const what = photo.caption || t('photo');
-      item.textContent = `${store} · ${what} · ${kb(photo.size)}${photo.state === 'refused' ? ` · ${photo.reason}` : ''}`;
+      item.textContent = `${store} · ${what} · ${photos.sizeText(photo.size)}${photo.state === 'refused' ? ` · ${photo.reason}` : ''}`;
       return item;
     }));
   }
@@ -83,9 +86,8 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
     if (!navigator.storage?.estimate) return;
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
-    const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
     $('#storage-info').textContent =
-      `${t('storage_used')}: ${kb(usage)} / ${kb(quota)}. ${persisted ? t('storage_persisted') : t('storage_not_persisted')}`;
+      `${t('storage_used')}: ${photos.sizeText(usage)} / ${photos.sizeText(quota)}. ${persisted ? t('storage_persisted') : t('storage_not_persisted')}`;
   }
 
   async function onClick(event) {

@@ -3,7 +3,6 @@
 import * as photos from './photos.js';
 
 const $ = (selector) => document.querySelector(selector);
-const kb = (bytes) => `${Math.round(bytes / 1024).toLocaleString('vi-VN')} KB`;
 
 export function photoView({ owner, t, getDraft, changed }) {
   let urls = [];
@@ -22,7 +21,7 @@ export function photoView({ owner, t, getDraft, changed }) {
       const item = document.createElement('li');
       const image = Object.assign(document.createElement('img'), { src: url, alt: `${t('photo')} ${index + 1}` });
       const size = Object.assign(document.createElement('span'), { className: 'small muted' });
-      size.textContent = `${t('photo')} ${index + 1} · ${kb(record.size)} (${t('photo_from')} ${kb(record.originalSize)})`;
+      size.textContent = `${t('photo')} ${index + 1} · ${photos.sizeText(record.size)} (${t('photo_from')} ${photos.sizeText(record.originalSize)})`;
       const caption = Object.assign(document.createElement('input'), {
         type: 'text', value: photo.caption, maxLength: 120, placeholder: t('photo_caption'),
       });
@@ -44,7 +43,8 @@ export function photoView({ owner, t, getDraft, changed }) {
       return item;
     }));
     $('#photo-add').hidden = listed.length >= photos.MAX_PHOTOS;
-    $('#photo-status').textContent = `${listed.length} / ${photos.MAX_PHOTOS}`;
+    const carried = draft.carried ? ` · ${t('photos_carried', draft.carried)}` : '';
+    $('#photo-status').textContent = `${listed.length} / ${photos.MAX_PHOTOS}${carried}`;
   }
 
   async function onFile(event) {

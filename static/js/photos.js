@@ -7,6 +7,15 @@ export const MAX_PHOTOS = 10;
 const MAX_SIDE = 1600;
 const QUALITY = 0.85;
 
+// A size in the unit that keeps it short (944 KB, 3,2 MB, 10 GB), in the page's language.
+export function sizeText(bytes) {
+  let value = bytes / 1024;
+  let unit = 0;
+  for (; value >= 1000 && unit < 2; unit += 1) value /= 1024;
+  const digits = value < 10 && unit ? 1 : 0;
+  return `${value.toLocaleString(document.documentElement.lang, { maximumFractionDigits: digits })} ${['KB', 'MB', 'GB'][unit]}`;
+}
+
 // Shrink a camera picture: upright (EXIF orientation applied), at most MAX_SIDE px, a JPEG.
 // Drawing on a canvas also drops every bit of metadata the camera wrote, GPS included.
 export async function shrink(file) {

@@ -83,7 +83,9 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
   for (const { name, kind, max_length: maxLength } of vocab.typed_fields) {
     const value = survey[name] ?? null; // left out is unused, as the server's model has it
     if (kind === 'count' && value !== null && !isCount(value, vocab.max_count)) errors[name] = t('count_range');
-    if (kind === 'text' && (value ?? '').length > maxLength) errors[name] = t(`${name}_long`);
+    // Counted as the server counts: trimmed, in characters (not UTF-16 units); refused with its length.
+    const length = kind === 'text' ? [...(value ?? '').trim()].length : 0;
+    if (length > maxLength) errors[name] = t(`${name}_long`, length);
   }
   return errors;
 }

@@ -70,7 +70,7 @@ def update_user(user: User, role: str, active: bool, password: str | None, actor
     user.role, user.active = role, active
     if password:
         user.set_password(password)
-    after = audit.user_summary(user) + (", password reset" if password else "")
+    after = audit.user_summary(user, password_reset=bool(password))
     if after != before:
         end_sessions(user)
         audit.record(actor, "user_update", audit.user_target(user), before, after)

@@ -2,28 +2,54 @@
 
 Every change of stores, users, rules, review states and self-report links is recorded
 here by the domain function that makes it, so no channel (page, API, CLI) can skip it.
-Targets are kept as "kind:key" (store:DEMO-001, survey:<uuid>, user:lan, rule:2021)
-and named for people when the log is shown.
+Targets are kept as "kind:key" (store:DEMO-001, survey:<uuid>, user:lan, rule:2021,
+stores:file:xlsx) and the values in a few fixed shapes made of codes (a review state,
+"inspector, active", "2 new, 0 updated", a store's summary): the log holds no words of any
+language. survey.domain.audit_facts reads an entry back into what it says, for old rows and
+new ones alike, so that the page shows it in the reader's language (survey/web/audit_names.py)
+without any row being rewritten.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import UTC
-
-from sqlalchemy import select
 
 from models import AuditEntry, Store, Survey, User, db
-from survey.domain import policy
 
 TEXT_LIMIT = 200  # from_value and to_value columns
+# Every action the log records; each has its name in survey/labels.py (tests/test_audit.py checks both).
+ACTIONS = (
+    "review",
+    "rule",
+    "link_create",
+    "link_revoke",
+    "link_replace",
+    "store_create",
+    "store_update",
+    "store_close",
+    "store_place",
+    "store_import",
+    "unit_import",
+    "user_create",
+    "user_update",
+    "photo_purge",
+    "report_settings",
+    "survey_correction",
+    "survey_superseded",
+)
+# The values of a self-report link's entries.
+LINK_NEW, LINK_REVOKED = "new link", "revoked"
 
 
 def record(
     actor: User | None, action: str, target: str, from_value: str = "", to_value: str = "", comment: str = ""
 ) -> AuditEntry:
-    """Add one entry to the session; it is committed with the change it describes."""
+    """Add one entry to the session; it is committed with the change it describes.
+
+    An action not in ACTIONS is refused, so that none reaches the log without a name for people.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}: add it to audit.ACTIONS and survey.labels")
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -56,6 +82,11 @@ def rule_target(first_year: int) -> str:
     return f"rule:{first_year}"
 
 
+def import_target(kind: str, file_format: str) -> str:
+    """An imported file: "stores:file:xlsx", "units:file:csv" (before the format was kept: "stores:file")."""
+    return f"{kind}:file:{file_format}"
+
+
 def store_summary(store: Store) -> str:
     """The fields of a store worth comparing in the log, on one line."""
     unit = store.unit.code if store.unit else ""
@@ -64,38 +95,14 @@ def store_summary(store: Store) -> str:
     return f"{store.name}; {store.type}; {store.store_class or '-'}; {unit}{legacy}; {dates}"
 
 
-def user_summary(user: User) -> str:
-    return f"{user.role}, {'active' if user.active else 'inactive'}"
+def user_summary(user: User, password_reset: bool = False) -> str:
+    """A user's role and whether the account is active (and, after a change, whether the password was reset)."""
+    return f"{user.role}, {'active' if user.active else 'inactive'}" + (", password reset" if password_reset else "")
 
 
-def target_names(entries: Iterable[AuditEntry]) -> dict[str, str]:
-    """Name each entry's target for people: a store's name, a survey's store and day, a user's name."""
-    targets = {entry.target for entry in entries}
-    keys: dict[str, set[str]] = {}
-    for target in targets:
-        kind, _sep, key = target.partition(":")
-        keys.setdefault(kind, set()).add(key)
-    names: dict[str, str] = {}
-    if keys.get("store"):
-        for code, name in db.session.execute(select(Store.code, Store.name).where(Store.code.in_(keys["store"]))):
-            names[f"store:{code}"] = f"{name} ({code})"
-    survey_ids = [parsed for key in keys.get("survey", ()) if (parsed := as_uuid(key)) is not None]
-    if survey_ids:
-        query = (
-            select(Survey.id, Store.name, Store.code, Survey.visited_at).join(Store).where(Survey.id.in_(survey_ids))
-        )
-        for survey_id, name, code, visited_at in db.session.execute(query):
-            day = visited_at.replace(tzinfo=UTC).astimezone(policy.LOCAL_TZ)
-            names[f"survey:{survey_id}"] = f"{name} ({code}), {day:%d/%m/%Y}"
-    for year in keys.get("rule", ()):
-        names[f"rule:{year}"] = f"{year}–{int(year) + 4}" if year.isdigit() else year
-    if "file" in keys.get("stores", ()):
-        names["stores:file"] = "CSV"
-    if "file" in keys.get("units", ()):
-        names["units:file"] = "CSV"
-    for username in keys.get("user", ()):
-        names[f"user:{username}"] = username
-    return names
+def import_counts(created: int, updated: int) -> str:
+    """What an import did, for the log."""
+    return f"{created} new, {updated} updated"
 
 
 def as_uuid(text: str) -> uuid.UUID | None:

@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from models import AdminUnit, UnitSuccessor, User, db
-from survey.domain import audit
+from survey.domain import audit, names
 
 LEGACY_PREFIX = "L-"
 REFORM_DAY = date(2025, 7, 1)
@@ -137,7 +137,7 @@ def load_official(province_code: str, actor: User | None = None) -> LoadReport:
     for row in ordered:  # parents come before their children
         unit = units.get(row.code)
         values = {
-            "name": row.name,
+            "name": names.tidy(row.name),  # one package spells "Xã  Bắc Đông Quan" with two spaces
             "level": row.level,
             "parent": units[row.parent_code] if row.parent_code else None,
             "valid_from": row.valid_from,
@@ -166,7 +166,7 @@ def load_official(province_code: str, actor: User | None = None) -> LoadReport:
         "conversions": len(official.successors),
     }
     if report.created or report.updated:
-        summary = f"{report.created} new, {report.updated} updated"
+        summary = audit.import_counts(report.created, report.updated)
         audit.record(actor, "unit_import", f"units:{official.province.code}", "", summary, official.province.name)
     db.session.commit()
     return report

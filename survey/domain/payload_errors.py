@@ -6,6 +6,7 @@ pydantic names each problem by a type and a context; the phone, the forms and th
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -27,8 +28,10 @@ def pydantic_message(error: dict) -> str:
         "too_short": _("Too few items."),
         "too_long": _("Too many items."),
         "string_too_short": _("This field is required."),
-        "string_too_long": _("Too long."),
     }
+    if kind == "string_too_long":
+        # The payloads count what is left once trimmed (Payload strips every string).
+        return too_long_message(len(str(error.get("input", "")).strip()), ctx["max_length"])
     if kind in ("greater_than_equal", "greater_than"):
         return _("Must be at least %(limit)s.", limit=ctx.get("ge", ctx.get("gt")))
     if kind in ("less_than_equal", "less_than"):
@@ -45,6 +48,16 @@ def pydantic_message(error: dict) -> str:
             "not a day": _("Must be a day written YYYY-MM-DD."),
         }.get(reason, reason)
     return messages.get(kind, error.get("msg", _("Invalid value.")))
+
+
+def too_long_message(length: int, limit: int) -> str:
+    """A text over its limit is refused, never cut: say how long it is and how long it may be,
+    with the local digit grouping ("3.089" in Vietnamese)."""
+    return _(
+        "%(length)s characters long; at most %(limit)s.",
+        length=format_decimal(length, format="#,##0"),
+        limit=format_decimal(limit, format="#,##0"),
+    )
 
 
 def empty_checkout_message() -> str:

@@ -24,7 +24,8 @@ from typing import Protocol
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from models import Photo, Survey, User, db, utcnow
 from survey.domain import audit
@@ -304,6 +305,23 @@ def picture(photo: Photo, thumb: bool = False) -> bytes | None:
     return storage().get(file_name(photo.id, thumb))
 
 
+def carried(survey: Survey) -> list[Photo]:
+    """The photos a correction carries over: those of the surveys it corrects, the nearest first.
+
+    The phone lets a photo go once the server has it, so a correction cannot send them again: it
+    shows them beside its own and keeps them (`purgeable`), the evidence of the same store's visit.
+    """
+    photos: list[Photo] = []
+    seen = {survey.id}
+    earlier_id = survey.supersedes_id
+    while earlier_id is not None and earlier_id not in seen:
+        seen.add(earlier_id)
+        earlier = db.session.get(Survey, earlier_id)
+        photos += earlier.photos
+        earlier_id = earlier.supersedes_id
+    return photos
+
+
 def may_see(photo: Photo, user: User) -> bool:
     """Reviewers and admins see every photo; an inspector only those of their own surveys."""
     return user.role in ("reviewer", "admin") or photo.survey.submitted_by_id == user.id
@@ -331,12 +349,22 @@ def report() -> PhotoReport:
 
 
 def purgeable(older_than_days: int) -> list[Photo]:
-    """Kept photos of surveys rejected more than the given number of days ago."""
+    """Kept photos of surveys rejected more than the given number of days ago.
+
+    A corrected survey's photos are carried by its correction (`carried`): they go once the
+    correction itself was rejected that long ago, never while it stands.
+    """
     cutoff = utcnow() - timedelta(days=older_than_days)
+    correction = aliased(Survey)
+
+    def rejected_long_ago(survey) -> ColumnElement[bool]:
+        return and_(survey.review_state == "rejected", survey.reviewed_at < cutoff, survey.superseded_by_id.is_(None))
+
     query = (
         select(Photo)
         .join(Survey, Photo.survey_id == Survey.id)
-        .where(Photo.received_at.is_not(None), Survey.review_state == "rejected", Survey.reviewed_at < cutoff)
+        .outerjoin(correction, Survey.superseded_by_id == correction.id)
+        .where(Photo.received_at.is_not(None), or_(rejected_long_ago(Survey), rejected_long_ago(correction)))
         .order_by(Survey.reviewed_at, Photo.survey_id, Photo.position)
     )
     return list(db.session.scalars(query))

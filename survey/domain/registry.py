@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select, update
 
 from models import Store, Survey, User, db
-from survey.domain import audit, policy
+from survey.domain import audit, names, policy
 
 FIELDS = (
     "name",
@@ -112,9 +112,10 @@ def close_store(store: Store, closed_on: date, actor: User | None) -> None:
 
 
 def apply(store: Store, values: dict) -> None:
-    for name in FIELDS:
-        if name in values:
-            setattr(store, name, values[name])
+    """Set the given fields; the store's name in its one spelling (names.tidy), whoever passes it."""
+    for field in FIELDS:
+        if field in values:
+            setattr(store, field, names.tidy(values[field]) if field == "name" else values[field])
 
 
 # --- a store's place from an inspector's visit ----------------------------------------------

@@ -105,6 +105,18 @@ def counts(survey: Survey) -> bool:
     return policy.survey_counts(survey.source, survey.review_state, survey.superseded_by_id is not None)
 
 
+def standing(survey: Survey) -> str:
+    """How the survey stands in the figures, for a person (labels.STANDING_NAMES): "counts" once approved;
+    an inspection counts from its arrival, so "until_reviewed" while received and "until_corrected" while
+    returned; a self-report waits for approval ("until_approved"); "not" when rejected or corrected."""
+    if not counts(survey):
+        waiting = survey.review_state in ("received", "has_issues") and survey.superseded_by_id is None
+        return "until_approved" if survey.source == "self_report" and waiting else "not"
+    if survey.review_state == "approved":
+        return "counts"
+    return "until_corrected" if survey.review_state == "has_issues" else "until_reviewed"
+
+
 def compare(original: Survey, correction: Survey) -> list[dict]:
     """Every count of a survey and its correction, side by side, each marked when it changed."""
 

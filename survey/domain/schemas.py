@@ -8,11 +8,12 @@ against the database in `survey.domain.sync`.
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from survey.domain import policy
 
@@ -45,11 +46,22 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
+def composed(value: object) -> object:
+    """Text in its composed form (Unicode NFC), the one rule of every channel (payloads and page forms).
+
+    "ệ" may arrive as one letter or as "e" and two combining accents (a pasted text, some keyboards):
+    kept composed, the same words are stored, searched, compared, hashed and counted alike.
+    Anything but a string is left for the type check to refuse.
+    """
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 def clean_text(max_length: int, min_length: int | None = None):
-    """The type of every text field: a JSON string (never a number), within its lengths, trimmed by the
-    payload, and free of control characters (PostgreSQL refuses NUL; no keyboard types the others)."""
+    """The type of every text field: a JSON string (never a number), composed (NFC) before its lengths are
+    counted, within them, trimmed by the payload, and free of control characters (PostgreSQL refuses NUL;
+    no keyboard types the others)."""
     limits = Field(strict=True, min_length=min_length, max_length=max_length)
-    return Annotated[str, limits, AfterValidator(refuse_control_characters)]
+    return Annotated[str, limits, BeforeValidator(composed), AfterValidator(refuse_control_characters)]
 
 
 def canonical_uuid(value: str) -> str:

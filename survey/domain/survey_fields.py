@@ -7,7 +7,8 @@ new field is declared here and the channels that iterate it follow (docs/recipes
   survey stored before it existed still hashes the same (`sync.canonical_hash`);
 - a field stored as is has a column of the same name in the survey table, written by
   `sync_rows.survey_row`, read back by `review.survey_as_dict`, and, when exported, a column of
-  the survey export (`tables.survey_table`);
+  the survey export (`tables.survey_columns`), headed by its name in the CSV file and by its
+  label in the Excel workbook;
 - a field with an input of its own on the plain form shows the server's message beside it
   (`survey_form.attach_errors`);
 - a field typed into an input of its own on the phone (`typed`: a count or a text) reaches the phone
@@ -35,7 +36,7 @@ class SurveyField:
     on_plain_form: bool = False  # an input of its own on the plain form
     typed: Literal["count", "text"] | None = None  # typed into an input of its own on the phone
     phone_input: str = ""  # that input's element id on the app's page
-    label: str = ""  # that input's label, a message id
+    label: str = ""  # its name for people, a message id: the input's label, the Excel export's header
 
 
 FIELDS = (

@@ -69,7 +69,7 @@ def create_link(store: Store, actor: User | None, comment: str = "") -> StoreLin
     if link is not None:
         return link
     link = new_link(store, actor)
-    audit.record(actor, "link_create", audit.store_target(store), "", "new link", comment[:500])
+    audit.record(actor, "link_create", audit.store_target(store), "", audit.LINK_NEW, comment[:500])
     db.session.commit()
     return link
 
@@ -105,7 +105,7 @@ def change_link(store: Store, action: str, actor: User | None, comment: str = ""
         f"link_{action}",
         audit.store_target(store),
         f"link:{current.id}" if current else "",
-        "new link" if action == "replace" else "revoked",
+        audit.LINK_NEW if action == "replace" else audit.LINK_REVOKED,
         comment[:500],
     )
     db.session.commit()

@@ -30,7 +30,7 @@ bp = Blueprint("auth", __name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 HOME_BY_ROLE = {
     "inspector": "offline_app.shell",
-    "reviewer": "indicator_pages.indicators",
+    "reviewer": "review_pages.queue",  # what waits for them first; the figures are one tap away
     "admin": "stores.list_stores",
 }
 
@@ -263,7 +263,7 @@ def add_security_headers(response):
 
 # Public paths: the app's static files, the health check, the API description. (The log-in
 # page is not: it carries a CSRF token tied to the visitor's session.)
-PUBLIC_PREFIXES = ("/static/", "/icons/", "/healthz", "/api/v1/openapi.json", "/manifest.webmanifest")
+PUBLIC_PREFIXES = ("/static/", "/icons/", "/favicon.ico", "/healthz", "/api/v1/openapi.json", "/manifest.webmanifest")
 
 
 def is_private(path: str) -> bool:

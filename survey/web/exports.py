@@ -1,8 +1,10 @@
 """Exports for spreadsheets: surveys and indicators of a year (survey.domain.tables), as CSV and XLSX.
 
-CSV is UTF-8 with a byte-order mark so that Excel shows Vietnamese; a text cell that
-begins with =, +, -, @ (or a tab or carriage return) is prefixed with an apostrophe so
-that no spreadsheet ever runs it as a formula.
+One table serves both files. The CSV file is for programs: the columns' keys and the values as
+they are, UTF-8 with a byte-order mark so that Excel shows Vietnamese. The Excel workbook is for
+people: headers and values named in the reader's language, dates and shares formatted
+(`spreadsheet`). In both, a text cell that begins with =, +, -, @ (or a tab or carriage return)
+is prefixed with an apostrophe so that no spreadsheet ever runs it as a formula.
 """
 
 from __future__ import annotations
@@ -11,47 +13,27 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, url_for
-from openpyxl import Workbook
 
 from survey.domain import tables
-from survey.domain.schemas import CONTROL_CHARACTERS
+from survey.web import spreadsheet
 from survey.web.auth import role_required
 from survey.web.public_address import absolute
+from survey.web.spreadsheet import safe_cell
 
 bp = Blueprint("exports", __name__)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
-    """Neutralise text a spreadsheet would read as a formula, and drop control characters a
-    spreadsheet file cannot hold (from rows stored before every entry refused them); leave numbers alone."""
-    if not isinstance(value, str):
-        return value
-    value = CONTROL_CHARACTERS.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def as_csv(header: list[str], rows: list[list], name: str) -> Response:
+def as_csv(table: tables.Table, name: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([[safe_cell("" if v is None else v) for v in row] for row in rows])
+    writer.writerow(table.header)
+    writer.writerows([[safe_cell("" if v is None else v) for v in row] for row in table.rows])
     body = "\ufeff" + buffer.getvalue()
     return attachment(body.encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
 
 
-def as_xlsx(header: list[str], rows: list[list], name: str) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = name[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return attachment(buffer.getvalue(), media, f"{name}.xlsx")
+def as_xlsx(table: tables.Table, name: str) -> Response:
+    return attachment(spreadsheet.workbook(table, name), spreadsheet.MEDIA_TYPE, f"{name}.xlsx")
 
 
 def attachment(data: bytes, media: str, filename: str) -> Response:
@@ -66,7 +48,7 @@ def photo_url(photo_id: str) -> str:
     return absolute(url_for("photos_api.get_photo", photo_id=photo_id))
 
 
-def survey_table(year: int) -> tuple[list[str], list[list]]:
+def survey_table(year: int) -> tables.Table:
     return tables.survey_table(year, photo_url=photo_url)
 
 
@@ -76,9 +58,9 @@ TABLES = {"surveys": survey_table, "indicators": tables.indicator_table}
 @bp.route("/exports/<kind>/<int:year>.<fmt>")
 @role_required("reviewer", "admin")
 def export(kind: str, year: int, fmt: str):
-    """Download a year's surveys or indicators as CSV or XLSX."""
+    """Download a year's surveys or indicators as CSV (for programs) or XLSX (for people)."""
     if kind not in TABLES or fmt not in ("csv", "xlsx") or not 1900 <= year <= 2200:
         abort(404)
-    header, rows = TABLES[kind](year)
+    table = TABLES[kind](year)
     name = f"{'phieu-kiem-tra' if kind == 'surveys' else 'chi-tieu'}-{year}"
-    return as_csv(header, rows, name) if fmt == "csv" else as_xlsx(header, rows, name)
+    return as_csv(table, name) if fmt == "csv" else as_xlsx(table, name)

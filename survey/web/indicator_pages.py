@@ -9,6 +9,7 @@ from models import AdminUnit, Survey, db
 from survey.domain import figures, policy
 from survey.labels import FIGURE_NAMES, STORE_TYPE_NAMES, ZONE_NAMES
 from survey.web.auth import role_required
+from survey.web.unit_options import unit_option_groups
 
 bp = Blueprint("indicator_pages", __name__)
 
@@ -33,15 +34,14 @@ def indicators():
     """Show one year's indicators, for the province or one unit."""
     years = available_years()
     year = chosen_year(years)
-    units = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name)))
-    unit = next((u for u in units if u.code == request.args.get("unit")), None)
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == request.args.get("unit", "")))
     result = figures.year_indicators(year, unit)
     return render_template(
         "indicators.html",
         result=result,
         year=year,
         years=years,
-        units=units,
+        unit_groups=unit_option_groups(),
         unit=unit,
         figure_names=FIGURE_NAMES,
         type_names=STORE_TYPE_NAMES,

@@ -21,9 +21,11 @@ from wtforms.validators import InputRequired, Length
 
 from models import AdminUnit, AuditEntry, Store, StoreLink, db
 from survey.domain import figures, policy, tokens
+from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import store_or_404
 from survey.web.public_address import absolute
+from survey.web.unit_options import unit_option_groups
 from survey.web.validators import TranslatedForm
 
 bp = Blueprint("links", __name__)
@@ -93,7 +95,7 @@ def render_manage(store: Store, form: LinkForm, status: int = 200):
         link=link,
         ever=link is not None or bool(tokens.links_of(store)),
         url=public_url(link) if link else None,
-        history=list(history),
+        history=shown_entries(history),
         form=form,
     )
     return page, status
@@ -170,9 +172,9 @@ def posters():
     says how many have none yet and offers a button (a POST) to make them.
     """
     unit = unit_from(request.args.get("unit", ""))
-    units = list(db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name)))
+    units = unit_option_groups()
     if unit is None:
-        return render_template("links/posters.html", posters=[], unit=None, units=units, missing=[], revoked=[])
+        return render_template("links/posters.html", posters=[], unit=None, unit_groups=units, missing=[], revoked=[])
     stores = open_stores_of(unit)
     sheet, unlinked = [], []
     for store in stores:
@@ -188,7 +190,7 @@ def posters():
         "links/posters.html",
         posters=sheet,
         unit=unit,
-        units=units,
+        unit_groups=units,
         missing=missing,
         revoked=revoked,
         form=UnitLinksForm(formdata=None, unit=unit.code),

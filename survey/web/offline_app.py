@@ -33,6 +33,7 @@ SHELL_SCRIPTS = (
     "outbox-view.js",
     "registry.js",
     "store-view.js",
+    "select-count.js",
     "form.js",
     "mine.js",
     "mine-view.js",
@@ -67,6 +68,7 @@ def shell_urls() -> list[str]:
         url_for("offline_app.manifest"),
         *scripts,
         *icons,
+        url_for("offline_app.favicon"),
     ]
 
 
@@ -81,6 +83,7 @@ def shell():
         max_notes=MAX_NOTES,
         typed_fields=survey_fields.TYPED,
         unlikely=UNLIKELY_VALUE_MESSAGES,
+        scripts=[name for name in SHELL_SCRIPTS if name != "app.js"],
     )
 
 
@@ -147,6 +150,21 @@ def icon_png(size: int, maskable: bool) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+@cache
+def favicon_ico() -> bytes:
+    """The icon browsers ask for at /favicon.ico whatever a page says, in the sizes a tab shows."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(icon_png(64, False))).save(buffer, format="ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    return buffer.getvalue()
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    response = Response(favicon_ico(), mimetype="image/x-icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/icons/<name>.png")

@@ -10,6 +10,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from survey.domain import report_settings
+from survey.labels import REPORT_SETTING_NAMES as NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm
 
@@ -18,24 +19,20 @@ LIMITS = report_settings.FIELDS
 
 
 class ReportSettingsForm(TranslatedForm):
-    parent_body = StringField(_l("Governing body (first line)"), validators=[Length(max=LIMITS["parent_body"])])
-    issuing_body = StringField(_l("Issuing body"), validators=[DataRequired(), Length(max=LIMITS["issuing_body"])])
-    symbol = StringField(
-        _l("Document symbol (after the number)"), validators=[DataRequired(), Length(max=LIMITS["symbol"])]
-    )
-    place = StringField(_l("Place name before the date"), validators=[DataRequired(), Length(max=LIMITS["place"])])
-    addressee = StringField(_l("Addressed to"), validators=[Length(max=LIMITS["addressee"])])
+    parent_body = StringField(NAMES["parent_body"], validators=[Length(max=LIMITS["parent_body"])])
+    issuing_body = StringField(NAMES["issuing_body"], validators=[DataRequired(), Length(max=LIMITS["issuing_body"])])
+    symbol = StringField(NAMES["symbol"], validators=[DataRequired(), Length(max=LIMITS["symbol"])])
+    place = StringField(NAMES["place"], validators=[DataRequired(), Length(max=LIMITS["place"])])
+    addressee = StringField(NAMES["addressee"], validators=[Length(max=LIMITS["addressee"])])
     signer_authority = StringField(
-        _l("Signing on behalf (e.g. KT. GIÁM ĐỐC; empty when the Director signs)"),
+        NAMES["signer_authority"],
         validators=[Length(max=LIMITS["signer_authority"])],
     )
     signer_position = StringField(
-        _l("Signer's position"), validators=[DataRequired(), Length(max=LIMITS["signer_position"])]
+        NAMES["signer_position"], validators=[DataRequired(), Length(max=LIMITS["signer_position"])]
     )
-    signer_name = StringField(_l("Signer's full name"), validators=[Length(max=LIMITS["signer_name"])])
-    recipients = TextAreaField(
-        _l("Recipients, one per line"), validators=[DataRequired(), Length(max=LIMITS["recipients"])]
-    )
+    signer_name = StringField(NAMES["signer_name"], validators=[Length(max=LIMITS["signer_name"])])
+    recipients = TextAreaField(NAMES["recipients"], validators=[DataRequired(), Length(max=LIMITS["recipients"])])
     submit = SubmitField(_l("Save the settings"))
 
 

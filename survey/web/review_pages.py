@@ -11,15 +11,18 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from models import AdminUnit, AuditEntry, Store, Survey, db
-from survey.domain import audit, figures, policy, registry, review, search, self_reports, vocabularies
-from survey.labels import AUDIT_ACTIONS, LOCATION_FLAG_NAMES, SOURCE_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.domain import audit, figures, photos, policy, registry, review, search, self_reports, vocabularies
+from survey.domain.schemas import MAX_NOTES
+from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STANDING_NAMES, STATE_NAMES, ZONE_NAMES
 from survey.web import query_args
+from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
 from survey.web.lookups import survey_or_404
-from survey.web.validators import TranslatedForm
+from survey.web.unit_options import unit_option_groups
+from survey.web.validators import TranslatedForm, at_most
 
 bp = Blueprint("review_pages", __name__)
 PAGE_SIZE = 50
@@ -27,7 +30,7 @@ PAGE_SIZE = 50
 
 class DecisionForm(TranslatedForm):
     state = SelectField(_l("Decision"), choices=[SelectChoice(k, v) for k, v in STATE_NAMES.items()])
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Comment"), validators=[at_most(MAX_NOTES)])
     submit = SubmitField(_l("Save the decision"))
 
     def validate_comment(self, field):
@@ -56,17 +59,39 @@ def asked_days(args) -> tuple[dict[str, date | None], list[str]]:
     return days, problems
 
 
-def queue_query(args, days: dict[str, date | None]) -> tuple:
+WAITING_STATES = ("received", "has_issues")
+
+
+def waiting_by_source() -> dict[str, int]:
+    """How many surveys of each source wait for a decision; one a correction replaced waits no more."""
+    query = (
+        select(Survey.source, func.count())
+        .where(Survey.review_state.in_(WAITING_STATES), Survey.superseded_by_id.is_(None))
+        .group_by(Survey.source)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def default_source(waiting: dict[str, int]) -> str:
+    """The tab a reviewer sees first: the first source with surveys waiting (inspections before self-reports)."""
+    return next((source for source in policy.SOURCES if waiting.get(source)), "inspection")
+
+
+def queue_query(args, days: dict[str, date | None], waiting: dict[str, int]) -> tuple:
     """Build the queue's query from the filters; return it with the filters as understood."""
-    source = args.get("source", "self_report")
-    source = source if source in policy.SOURCES else "self_report"
+    source = args.get("source", "")
+    source = source if source in policy.SOURCES else default_source(waiting)
     state = args.get("state", "open")
     query = (
         select(Survey).join(Store).options(joinedload(Survey.store).joinedload(Store.unit), selectinload(Survey.photos))
     )
     query = query.where(Survey.source == source)
+    # A survey its sender corrected is shown beside its correction only when asked for.
+    replaced = args.get("replaced") == "1"
+    if not replaced:
+        query = query.where(Survey.superseded_by_id.is_(None))
     if state == "open":
-        query = query.where(Survey.review_state.in_(("received", "has_issues")))
+        query = query.where(Survey.review_state.in_(WAITING_STATES))
     elif state in policy.REVIEW_STATES:
         query = query.where(Survey.review_state == state)
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args.get("unit", "")))
@@ -80,6 +105,7 @@ def queue_query(args, days: dict[str, date | None]) -> tuple:
     if end := days["to"]:
         query = query.where(Survey.visited_at < policy.local_day_start_utc(end + timedelta(days=1)))
     filters = {"source": source, "state": state, "unit": unit.code if unit else "", "store": store_code}
+    filters |= {"replaced": "1" if replaced else ""}
     filters |= {"from": args.get("from", ""), "to": args.get("to", "")}
     return query, filters
 
@@ -93,18 +119,13 @@ def queue():
     days, problems = asked_days(request.args)
     for problem in problems:
         flash(problem, "error")
-    query, filters = queue_query(request.args, days)
+    waiting = waiting_by_source()
+    query, filters = queue_query(request.args, days, waiting)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = query_args.page_within(total, PAGE_SIZE)
     surveys = db.session.scalars(
         query.order_by(Survey.received_at.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    waiting = dict(
-        db.session.execute(
-            select(Survey.source, func.count()).where(Survey.review_state == "received").group_by(Survey.source)
-        ).all()
-    )
-    units = db.session.scalars(select(AdminUnit).order_by(AdminUnit.level, AdminUnit.name))
     return render_template(
         "review/queue.html",
         surveys=surveys,
@@ -113,7 +134,7 @@ def queue():
         page=page,
         page_size=PAGE_SIZE,
         waiting=waiting,
-        units=list(units),
+        unit_groups=unit_option_groups(),
         state_names=STATE_NAMES,
         source_names=SOURCE_NAMES,
         evidence=review_evidence,
@@ -128,10 +149,14 @@ def bursts_of(surveys) -> dict:
 
 
 def review_evidence(survey: Survey) -> dict:
-    """What a reviewer checks besides the counts: the photos, and where the visit was recorded."""
+    """What a reviewer checks besides the counts: the photos (a correction's with those it carries over
+    from the survey it corrects), and where the visit was recorded."""
+    carried = photos.carried(survey)
+    shown = [*survey.photos, *carried]
     return {
-        "photos": len(survey.photos),
-        "received": sum(photo.received_at is not None for photo in survey.photos),
+        "carried": carried,
+        "photos": len(shown),
+        "received": sum(photo.received_at is not None for photo in shown),
         "distance_m": review.distance_from_store(survey),
         "flags": review.location_flags(survey),
     }
@@ -170,7 +195,8 @@ def detail(survey_id: str):
             **{("label", e.code): e for e in vocabularies.label_types()},
         },
         verdict=review.judge(survey),
-        counts=review.counts,
+        standing=review.standing,
+        standing_names=STANDING_NAMES,
         form=form,
         zone_names=ZONE_NAMES,
         earlier=[(other, review.judge(other)) for other in earlier],
@@ -232,11 +258,8 @@ def audit_log():
     ).all()
     return render_template(
         "review/audit.html",
-        entries=entries,
+        entries=shown_entries(entries),
         page=page,
         total=total,
         page_size=PAGE_SIZE,
-        target_names=audit.target_names(entries),
-        action_names=AUDIT_ACTIONS,
-        state_names=STATE_NAMES,
     )

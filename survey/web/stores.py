@@ -15,8 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import false, func, or_, select
@@ -29,9 +27,10 @@ from survey.domain import figures, importing, official_units, policy, registry, 
 from survey.domain.figures import unit_and_descendant_ids
 from survey.domain.importing import COLUMNS
 from survey.domain.policy import STORE_TYPES
+from survey.domain.tables import Column, Table
 from survey.i18n import local_date
 from survey.labels import STORE_TYPE_NAMES
-from survey.web import query_args
+from survey.web import query_args, spreadsheet
 from survey.web.auth import role_required
 from survey.web.lookups import store_or_404
 from survey.web.validators import TranslatedForm, number_range
@@ -335,6 +334,7 @@ def import_stores():
         form=form,
         report=report,
         columns=COLUMNS["stores"],
+        headers=importing.HEADERS["stores"],
         type_names=importing.TYPE_NAMES,
     )
 
@@ -360,30 +360,22 @@ def import_template():
 @bp.get("/stores/template.xlsx")
 @role_required("admin")
 def template_xlsx():
-    """Download an XLSX workbook with the columns the import expects and one example row."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "stores"
-    sheet.append(COLUMNS["stores"])
-    sheet.append([importing.EXAMPLE_STORE[column] for column in COLUMNS["stores"]])
-    for index, column in enumerate(COLUMNS["stores"], start=1):
-        letter = get_column_letter(index)
-        sheet[f"{letter}1"].font = Font(bold=True)
-        sheet.column_dimensions[letter].width = max(12, len(column) + 2, len(str(importing.EXAMPLE_STORE[column])) + 2)
-        if isinstance(importing.EXAMPLE_STORE[column], date):
-            sheet[f"{letter}2"].number_format = "DD/MM/YYYY"
+    """Download an XLSX workbook with the columns the import expects, headed for people, and one example row."""
+    example = importing.EXAMPLE_STORE
+    kinds = {date: "date", float: "number"}
+    columns = tuple(
+        Column(name, importing.HEADERS["stores"][name], kinds.get(type(example[name]), "text"))
+        for name in COLUMNS["stores"]
+    )
     # A drop-down of the Vietnamese type names and of the classes; other spellings are still accepted.
     types = DataValidation(type="list", formula1='"' + ",".join(n[0] for n in importing.TYPE_NAMES.values()) + '"')
     classes = DataValidation(type="list", formula1='"' + ",".join(STORE_CLASSES) + '"', allow_blank=True)
     for validation, column in ((types, "type"), (classes, "class")):
         letter = get_column_letter(COLUMNS["stores"].index(column) + 1)
         validation.add(f"{letter}2:{letter}{importing.MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
+    table = Table(columns, [[example[name] for name in COLUMNS["stores"]]])
     return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        spreadsheet.workbook(table, "stores", filters=False, validations=(types, classes)),
+        mimetype=spreadsheet.MEDIA_TYPE,
         headers={"Content-Disposition": "attachment; filename=stores-template.xlsx"},
     )

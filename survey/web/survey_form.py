@@ -24,7 +24,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import TextInput
 
 from models import Store, db
@@ -32,7 +32,7 @@ from survey.domain import figures, policy, survey_fields, sync, vocabularies
 from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
 from survey.labels import UNLIKELY_VALUE_MESSAGES, ZONE_NAMES
 from survey.web.auth import role_required
-from survey.web.validators import TranslatedForm, number_range
+from survey.web.validators import TranslatedForm, at_most, number_range
 
 bp = Blueprint("survey_form", __name__)
 COUNT_MESSAGE = _l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)
@@ -72,7 +72,7 @@ class SurveyFormBase(TranslatedForm):
         _l("Visit time"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=_l("Enter the visit time."))]
     )
     skus_checked = count_field(_l("SKUs checked for eco-labels"), default=None)
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=MAX_NOTES)])
+    notes = TextAreaField(_l("Notes"), validators=[at_most(MAX_NOTES)])
     # Shown only once the form has asked about unlikely values (policy.unlikely_values); the tick
     # confirms the values it was shown with (unlikely_asked), not any that a later change brings.
     confirm_unlikely = BooleanField(_l("Yes, I have checked: these counts are right."))

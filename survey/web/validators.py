@@ -22,9 +22,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 from wtforms.validators import ValidationError
 
-from survey.domain.schemas import has_control_characters
+from survey.domain.payload_errors import too_long_message
+from survey.domain.schemas import composed, has_control_characters
 
 # WTForms' msgid → ours. A message of the plural kind is keyed by its singular: ours read the
 # same for one and many. WTForms fills in %(min)s, %(max)s and %(value)s after translation.
@@ -80,6 +82,14 @@ class TranslatedForm(FlaskForm):
         def get_translations(self, form) -> WTFormsMessages:
             return MESSAGES
 
+        def bind_field(self, form, unbound_field, options):
+            """Every text is composed (NFC, schemas.composed) before its own filters and checks see it,
+            as the API's payloads are. Passwords stay as typed: their stored hashes were made so."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options = dict(options, filters=[composed, *unbound_field.kwargs.get("filters", ())])
+            return unbound_field.bind(form=form, **options)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
@@ -96,6 +106,18 @@ def storable(_form, field) -> None:
     """Say beside a short text (a name, a caption) that it holds what cannot be stored, by the one rule."""
     if field.data and has_control_characters(field.data):
         raise ValidationError(_l("Contains characters that cannot be stored."))
+
+
+def at_most(limit: int):
+    """A text of at most `limit` characters (once trimmed, as the payloads count), else refused with its
+    length. Unlike Length it puts no maxlength on the input, which would cut a pasted text unseen."""
+
+    def within(_form, field) -> None:
+        length = len((field.data or "").strip())
+        if length > limit:
+            raise ValidationError(too_long_message(length, limit))
+
+    return within
 
 
 def number_range(min=None, max=None, message=None):

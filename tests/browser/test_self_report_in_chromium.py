@@ -27,7 +27,7 @@ def test_manager_reports_at_360px_and_reviewer_finds_it(browser, live_server, ap
     staff = browser.new_context(viewport={"width": 360, "height": 740})
     page = staff.new_page()
     log_in(page, live_server, "reviewer")
-    page.goto(f"{live_server}/review")
+    page.goto(f"{live_server}/review?source=self_report")
     page.wait_for_selector("table tbody a")
     assert "Cửa hàng S-002" in page.text_content("table tbody")
     screenshot(page, "review-queue-360")

@@ -6,18 +6,20 @@ MAX_ERRORS of them, and how many more there were), counting the header as line 1
 in a CSV file and using the sheet's row numbers in an XLSX workbook.
 
 Staff fill these files by hand, so the import takes what they naturally write:
-store types in Vietnamese or English as well as the codes, whatever the capitals
-and accents; dates as dd/mm/yyyy as well as YYYY-MM-DD; and text in any Unicode
-form, stored composed (NFC) so that one name is always spelt one way.
+columns named by their own names (`code`, `opened_on`) or by the headers people read
+("Mã cửa hàng", "Ngày mở cửa"), with errors that name a column as the file does; store
+types in Vietnamese or English as well as the codes, whatever the capitals and accents;
+dates as dd/mm/yyyy as well as YYYY-MM-DD; and text in any Unicode form, stored
+composed (NFC) so that one name is always spelt one way.
 """
 
 from __future__ import annotations
 
 from models import Store, User, db
 from survey.domain import audit
-from survey.domain.importing.files import MAX_EMPTY_RUN
+from survey.domain.importing.files import MAX_EMPTY_RUN, is_workbook
+from survey.domain.importing.headers import COLUMNS, HEADERS
 from survey.domain.importing.rows import (
-    COLUMNS,
     MAX_COLUMNS,
     MAX_ERRORS,
     MAX_ROWS,
@@ -32,6 +34,7 @@ from survey.domain.importing.units import check_units, save_units
 __all__ = [
     "COLUMNS",
     "EXAMPLE_STORE",
+    "HEADERS",
     "MAX_COLUMNS",
     "MAX_EMPTY_RUN",
     "MAX_ERRORS",
@@ -64,9 +67,9 @@ def import_file(kind: str, data: bytes, actor: User | None = None, filename: str
         else:
             save_units(records, report)
         codes = ", ".join(record["code"] for record in records)
-        target = "stores" if kind == "stores" else "units"
-        summary = f"{report.created} new, {report.updated} updated"
-        audit.record(actor, f"{kind[:-1]}_import", f"{target}:file", "", summary, codes)
+        target = audit.import_target(kind, "xlsx" if is_workbook(data, filename) else "csv")
+        summary = audit.import_counts(report.created, report.updated)
+        audit.record(actor, f"{kind[:-1]}_import", target, "", summary, codes)
         db.session.commit()
     except Exception:
         db.session.rollback()

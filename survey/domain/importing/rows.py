@@ -1,5 +1,5 @@
-"""The lines of an import as rows of named values: the header's check, each field's reader, and
-the report of what was saved or refused, each problem against its line number."""
+"""The lines of an import as rows of named values (the header read by `headers`), each field's reader,
+and the report of what was saved or refused, each problem against its line number."""
 
 from __future__ import annotations
 
@@ -14,16 +14,9 @@ from sqlalchemy import select
 
 from models import AdminUnit, Store, db
 from survey.domain.importing.files import Unreadable, csv_lines, is_workbook, workbook_lines
+from survey.domain.importing.headers import COLUMNS, Header, shorten
 from survey.domain.schemas import has_control_characters
 
-COLUMNS = {
-    "stores": tuple(
-        "code name type class unit_code legacy_unit_code address chain opened_on closed_on lat lon".split()
-    ),
-    "units": tuple("code name level parent_code valid_from valid_to".split()),
-}
-# Columns a file may leave out altogether (an empty value then).
-OPTIONAL_COLUMNS = {"stores": ("legacy_unit_code",), "units": ()}
 MAX_ROWS = 20_000
 MAX_ERRORS = 50  # kept in the report; the rest are only counted
 # A workbook is read only as wide as the template's columns and a margin (a stray value just beyond is
@@ -57,26 +50,30 @@ class ImportReport:
 class Row:
     """Read the fields of one line, noting each problem against its line number."""
 
-    def __init__(self, line: int, values: dict[str, str], errors: list[LineError]):
-        self.line, self.values, self.errors = line, values, errors
+    def __init__(self, line: int, values: dict[str, str], errors: list[LineError], names: dict[str, str]):
+        self.line, self.values, self.errors, self.names = line, values, errors, names
 
     def fail(self, message: str) -> None:
         """Record a problem on this line."""
         self.errors.append(LineError(self.line, message))
 
+    def name(self, column: str) -> str:
+        """A column as the file's header names it ("Ngày mở cửa" or "opened_on"), for a message."""
+        return self.names.get(column, column)
+
     def at(self, column: str) -> dict[str, str]:
         """Name a column and its value for a message, cutting a long value short."""
-        return {"column": column, "value": shorten(self.values[column])}
+        return {"column": self.name(column), "value": shorten(self.values[column])}
 
     def text(self, column: str, limit: int, required: bool = False, pattern: re.Pattern | None = None) -> str:
         """Read a text field, checking presence, length and, for codes, the characters used."""
-        value = self.values[column]
+        value, name = self.values[column], self.name(column)
         if has_control_characters(value):
-            self.fail(_("%(column)s holds invisible control characters: retype the value.", column=column))
+            self.fail(_("%(column)s holds invisible control characters: retype the value.", column=name))
         elif required and not value:
-            self.fail(_("The column %(column)s is required.", column=column))
+            self.fail(_("The column %(column)s is required.", column=name))
         elif len(value) > limit:
-            self.fail(_("%(column)s is longer than %(limit)s characters.", column=column, limit=limit))
+            self.fail(_("%(column)s is longer than %(limit)s characters.", column=name, limit=limit))
         elif pattern and value and not pattern.fullmatch(value):
             self.fail(_('%(column)s "%(value)s" may only contain letters, digits, - and _.', **self.at(column)))
         return value
@@ -115,14 +112,10 @@ class Row:
         if not NUMBER_PATTERN.fullmatch(value):
             self.fail(_('%(column)s "%(value)s" is not a number (use a dot for decimals).', **self.at(column)))
         elif not -limit <= float(value) <= limit:
-            self.fail(_("%(column)s must be between -%(limit)s and %(limit)s.", column=column, limit=limit))
+            self.fail(_("%(column)s must be between -%(limit)s and %(limit)s.", column=self.name(column), limit=limit))
         else:
             return float(value)
         return None
-
-
-def shorten(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"
 
 
 def clean(text: str) -> str:
@@ -132,31 +125,29 @@ def clean(text: str) -> str:
 
 def read_rows(data: bytes, filename: str, kind: str, errors: list[LineError]) -> list[Row] | None:
     """Read the file's lines, check its header and pair each non-empty row with its line number."""
-    columns, optional = COLUMNS[kind], OPTIONAL_COLUMNS[kind]
     workbook = is_workbook(data, filename)
     rows: list[Row] = []
-    header: list[str] | None = None
+    header: Header | None = None
     try:
         for line, raw in workbook_lines(data, MAX_COLUMNS, MAX_ROWS) if workbook else csv_lines(data):
             cells = [clean(cell) for cell in raw]
             if not any(cells):
                 continue
             if header is None:
-                header = [cell.lower() for cell in cells]
-                while header and not header[-1]:  # spreadsheets may pad with empty cells
-                    header.pop()
-                if not check_header(header, columns, optional, line, errors):
+                header = Header.read(kind, cells)
+                if problems := header.problems():
+                    errors.extend(LineError(line, problem) for problem in problems)
                     return None
             elif len(rows) + len(errors) >= MAX_ROWS:  # lines with too few fields count too
                 errors.append(LineError(line, _("The file has more than %(limit)s rows.", limit=f"{MAX_ROWS:,}")))
                 return None
-            elif problem := cells_problem(cells, header, workbook):
+            elif problem := cells_problem(cells, header.cells, workbook):
                 errors.append(LineError(line, problem))
             else:
                 # Only the columns the file has: an optional column left out is not an empty one.
-                values = {name: cells[index] if index < len(cells) else "" for index, name in enumerate(header)}
+                values = {name: cells[index] if index < len(cells) else "" for index, name in enumerate(header.columns)}
                 values.pop("", None)
-                rows.append(Row(line, values, errors))
+                rows.append(Row(line, values, errors, header.written))
     except Unreadable as error:
         errors.append(LineError(error.line, error.message))
         return None
@@ -177,31 +168,6 @@ def cells_problem(cells: list[str], header: list[str], workbook: bool) -> str | 
             column = get_column_letter(index + 1)
             return _("This line has a value in column %(column)s, which has no name in the header.", column=column)
     return None
-
-
-def check_header(
-    header: list[str], columns: tuple[str, ...], optional: tuple[str, ...], line: int, errors: list[LineError]
-) -> bool:
-    """Check that the header names each required column once, optional ones at most once, and nothing else."""
-    if len(header) == 1 and ";" in header[0]:
-        errors.append(LineError(line, _("Columns must be separated by commas, not semicolons.")))
-        return False
-    named = [name for name in header if name]
-    problems = (
-        (_("Missing columns: %(columns)s."), [name for name in columns if name not in named and name not in optional]),
-        (_("Unknown columns: %(columns)s."), [name for name in named if name not in columns]),
-        (_("Repeated columns: %(columns)s."), sorted({name for name in named if named.count(name) > 1})),
-    )
-    for message, names in problems:
-        if names:
-            errors.append(LineError(line, message % {"columns": name_list(names)}))
-    return not any(names for _message, names in problems)
-
-
-def name_list(names: list[str], limit: int = 20) -> str:
-    """Column names for a message, never a page long."""
-    shown = ", ".join(shorten(name) for name in names[:limit])
-    return shown + ", …" if len(names) > limit else shown
 
 
 def check_codes(rows: list[Row], key=lambda code: code) -> None:

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import STORE_CLASSES, AdminUnit, db
-from survey.domain.importing.rows import COLUMNS, Row, check_codes
+from survey.domain.importing.headers import COLUMNS
+from survey.domain.importing.rows import Row, check_codes
+from survey.domain.names import tidy
 from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
 from survey.domain.registry import CODE_PATTERN, COORDINATE_LIMITS, MAX_LENGTHS, closes_before_opening, half_a_place
@@ -85,7 +87,7 @@ def check_stores(rows: list[Row]) -> list[dict]:
     for row in rows:
         record = {
             "code": row.text("code", MAX_LENGTHS["code"], required=True, pattern=CODE_PATTERN),
-            "name": row.text("name", MAX_LENGTHS["name"], required=True),
+            "name": tidy(row.text("name", MAX_LENGTHS["name"], required=True)),
             "type": read_store_type(row, "type"),
             "store_class": row.choice("class", STORE_CLASSES, optional=True) or None,
             "address": row.text("address", MAX_LENGTHS["address"]),
@@ -108,9 +110,15 @@ def check_stores(rows: list[Row]) -> list[dict]:
                 check_legacy(row, legacy, units)
             record["legacy_unit_id"] = legacy.id if legacy else None
         if closes_before_opening(record["opened_on"], record["closed_on"]):
-            row.fail(_("closed_on must not be before opened_on."))
+            row.fail(
+                _(
+                    "%(closed)s must not be before %(opened)s.",
+                    closed=row.name("closed_on"),
+                    opened=row.name("opened_on"),
+                )
+            )
         if half_a_place(row.values["lat"] or None, row.values["lon"] or None):
-            row.fail(_("Give both lat and lon, or neither."))
+            row.fail(_("Give both %(lat)s and %(lon)s, or neither.", lat=row.name("lat"), lon=row.name("lon")))
         records.append(record)
     return records
 

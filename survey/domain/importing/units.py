@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import AdminUnit, db
 from survey.domain import policy
 from survey.domain.importing.rows import ImportReport, Row, check_codes, upsert
+from survey.domain.names import tidy
 from survey.domain.registry import CODE_PATTERN
 
 
@@ -23,7 +24,7 @@ def check_units(rows: list[Row]) -> list[dict]:
     for row in rows:
         record = {
             "code": row.text("code", 40, required=True, pattern=CODE_PATTERN),
-            "name": row.text("name", 200, required=True),
+            "name": tidy(row.text("name", 200, required=True)),
             "level": row.choice("level", policy.UNIT_LEVELS),
             "parent_code": row.values["parent_code"] or None,
             "valid_from": row.date("valid_from"),

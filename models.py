@@ -414,3 +414,39 @@ class ReportSettings(db.Model):
     recipients: Mapped[str] = mapped_column(Text)  # one per line
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class SurveyRound(db.Model):
+    """A survey round ("đợt khảo sát"): the days in which the stores it covers should be visited.
+
+    The stores are not listed: a round covers every store of its types, in its units or below them,
+    open on some day of the round (survey/domain/rounds/coverage.py), so a store added to the
+    registry later is covered too."""
+
+    __tablename__ = "survey_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    store_types: Mapped[str] = mapped_column(String(200))  # ";"-separated store type codes
+    unit_codes: Mapped[str] = mapped_column(Text, default="")  # ";"-separated; empty for every unit
+    self_reports_count: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+
+class RoundAssignment(db.Model):
+    """Which inspector visits a store in a round: at most one per store and round."""
+
+    __tablename__ = "round_assignment"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), primary_key=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    store: Mapped[Store] = relationship()
+    inspector: Mapped[User] = relationship()

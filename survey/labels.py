@@ -91,6 +91,8 @@ AUDIT_ACTIONS = {
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),
     "report_settings": _l("Report settings changed"),
+    "round_create": _l("Survey round created"),
+    "round_assign": _l("Store assigned in a round"),
     "survey_correction": _l("Correction received"),
     "survey_superseded": _l("Survey replaced by a correction"),
 }

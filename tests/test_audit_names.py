@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import AdminUnit, ComplianceRule, Store, User, db
+from models import AdminUnit, ComplianceRule, Store, SurveyRound, User, db
 from survey.domain import audit, rule_versions
+from survey.domain.rounds import planning
 from tests.conftest import CHECKOUT_ALL_ECO, add_unit, csrf_from, visit
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -58,6 +59,16 @@ def record_one_of_each_action() -> None:
     rule = ComplianceRule(version=2, target_pct=80, zones="checkout;store_packed", min_eco_share_pct=Decimal("20.5"))
     summary = audit.store_summary(store)
     lan = User(username="lan", role="inspector", active=True)
+    a_round = SurveyRound(
+        name="Đợt 2026",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 11, 30),
+        store_types="supermarket;commercial_centre",
+        unit_codes="33",
+        created_by_id=admin.id,
+    )
+    db.session.add(a_round)
+    db.session.flush()
     entries = [
         ("review", f"survey:{earlier}", "received", "approved"),
         ("rule", audit.rule_target(2021), "", rule_versions.describe(rule)),
@@ -76,6 +87,8 @@ def record_one_of_each_action() -> None:
         ("report_settings", "report:signer_name", "", "Nguyễn Văn An"),
         ("survey_correction", f"survey:{correction}", earlier, ""),
         ("survey_superseded", f"survey:{earlier}", "", correction),
+        ("round_create", f"round:{a_round.id}", "", planning.round_summary(a_round)),
+        ("round_assign", f"round:{a_round.id}", "S-001: ", "lan"),
     ]
     assert {action for action, *_rest in entries} == set(audit.ACTIONS)  # a new action needs a line here
     for action, target, before, after in entries:
@@ -117,6 +130,10 @@ def test_the_vietnamese_log_names_every_action_and_value(app, client, auth):
         "Giai đoạn 2021–2025",
         "Họ và tên người ký",
         "Cửa hàng S-001 (S-001), 10:00 02/03/2025",
+        "Tạo đợt khảo sát",
+        "Đợt 2026",
+        "01/03/2026–30/11/2026; Siêu thị, Trung tâm thương mại; Tỉnh Hưng Yên",
+        "Cửa hàng S-001 (S-001): chưa giao cho ai",
     ):
         assert words in body, words
 

@@ -1,7 +1,7 @@
 """unit and store names in one spelling: composed (NFC), trimmed, single spaces
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 19:30:00
 
 Names were stored as each channel gave them, so an official list's "Xã  Bắc Đông Quan"
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,8 @@ ACTIONS = (
     "report_settings",
     "survey_correction",
     "survey_superseded",
+    "round_create",
+    "round_assign",
 )
 # The values of a self-report link's entries.
 LINK_NEW, LINK_REVOKED = "new link", "revoked"

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import ROLES, AdminUnit, Store, Survey, db
+from models import ROLES, AdminUnit, Store, Survey, SurveyRound, db
 from survey.domain import audit, policy
 
 
@@ -154,6 +154,28 @@ VALUE_READERS: dict[str, Callable[[str], Fact | None]] = {
 }
 
 
+ROUND_SCOPE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}) ([a-z_;]+) (.+)")  # planning.round_summary
+
+
+def read_round_scope(text: str) -> Fact | None:
+    """A round's days, store types and units (codes, or "*" for every unit)."""
+    match = ROUND_SCOPE.fullmatch(text)
+    if not match:
+        return None
+    units = () if match[4] == "*" else tuple(match[4].split(", "))
+    types = tuple(match[3].split(";"))
+    return Fact("round_scope", (date.fromisoformat(match[1]), date.fromisoformat(match[2]), types, units))
+
+
+def read_assignment(text: str) -> Fact | None:
+    """A store's inspector in a round, "CODE: username" (no username: nobody)."""
+    code, sep, username = text.partition(": ")
+    return Fact("assignment", (code, username)) if sep else None
+
+
+VALUE_READERS |= {"round_create": read_round_scope, "round_assign": read_assignment}
+
+
 def read_target(target: str) -> Fact:
     """What a target names: a store, a survey, a user, a rule's phase, an imported file, a setting."""
     kind, _sep, key = target.partition(":")
@@ -165,6 +187,8 @@ def read_target(target: str) -> Fact:
         first = int(key)
         phase = next((phase for phase in policy.PHASES if phase.first_year == first), None)
         return Fact("rule_phase", (first, phase.last_year if phase else first + 4))
+    if kind == "round" and key.isdigit():
+        return Fact("round", int(key))
     if kind == "units" and key.isdigit():
         return Fact("official_units", key)  # a province's official list (official_units.load_official)
     if kind in ("stores", "units") and key.startswith("file"):
@@ -176,8 +200,14 @@ def read_target(target: str) -> Fact:
 
 def names_for(facts: Iterable[Fact]) -> dict[str, str]:
     """Name the stores, surveys and units the facts point at, keyed "store:CODE", "survey:ID", "unit:CODE"."""
-    wanted: dict[str, set[str]] = {"store": set(), "survey": set(), "unit": set()}
+    wanted: dict[str, set] = {"store": set(), "survey": set(), "unit": set(), "round": set()}
     for fact in facts:
+        if fact.kind == "round":
+            wanted["round"].add(fact.value)
+        elif fact.kind == "assignment":
+            wanted["store"].add(fact.value[0])
+        elif fact.kind == "round_scope":
+            wanted["unit"].update(fact.value[3])
         if fact.kind in ("store", "survey") and isinstance(fact.value, str):
             wanted[fact.kind].add(fact.value)
         elif fact.kind == "official_units":
@@ -185,6 +215,9 @@ def names_for(facts: Iterable[Fact]) -> dict[str, str]:
         elif isinstance(fact.value, StoreFacts):
             wanted["unit"].update(code for code in (fact.value.unit_code, fact.value.legacy_unit_code) if code)
     names: dict[str, str] = {}
+    if wanted["round"]:
+        query = select(SurveyRound.id, SurveyRound.name).where(SurveyRound.id.in_(wanted["round"]))
+        names.update((f"round:{round_id}", name) for round_id, name in db.session.execute(query))
     if wanted["store"]:
         for code, name in db.session.execute(select(Store.code, Store.name).where(Store.code.in_(wanted["store"]))):
             names[f"store:{code}"] = f"{name} ({code})"

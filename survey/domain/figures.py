@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
@@ -22,10 +23,15 @@ from survey.domain import indicators, policy, rulebook, store_years
 
 def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
     """The unit and every unit below it in the tree."""
+    return units_and_descendant_ids([unit.id])
+
+
+def units_and_descendant_ids(unit_ids: Iterable[int]) -> set[int]:
+    """The units and every unit below any of them in the tree, in one read of the tree."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for unit_id, parent_id in db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)):
         children[parent_id].append(unit_id)
-    found, pending = set(), [unit.id]
+    found, pending = set(), list(unit_ids)
     while pending:
         current = pending.pop()
         if current not in found:

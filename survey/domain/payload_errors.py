@@ -45,6 +45,7 @@ def pydantic_message(error: dict) -> str:
             "unknown form version": _("Unknown form version."),
             "visit date out of range": _("The visit date is not plausible."),
             "control characters": _("Contains characters that cannot be stored."),
+            "not a day": _("Must be a day written YYYY-MM-DD."),
         }.get(reason, reason)
     return messages.get(kind, error.get("msg", _("Invalid value.")))
 

@@ -21,6 +21,7 @@ from survey.web import (
     photos_api,
     report_settings,
     review_pages,
+    rounds_api,
     rules,
     self_report,
     stores,
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     dashboard,
     report_settings,
     units,
+    rounds_api,
 )
 
 

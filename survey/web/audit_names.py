@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -79,6 +80,8 @@ def target_text(fact: Fact, names: dict[str, str]) -> str:
         return _("Official list of units: %(province)s", province=names.get(f"unit:{value}", value))
     if kind == "report_setting":
         return str(REPORT_SETTING_NAMES.get(value, value))
+    if kind == "round":
+        return names.get(f"round:{value}", _("Round no. %(number)s", number=value))
     return str(value)  # a user's name, or a target of an unknown shape
 
 
@@ -104,7 +107,18 @@ def value_text(fact: Fact, names: dict[str, str]) -> str:
         return names.get(f"survey:{value}", value)
     if kind == "photo":
         return _("Photo %(n)s", n=value[:8])
+    if kind == "round_scope":
+        return round_scope_text(*value, names)
+    if kind == "assignment":
+        code, username = value
+        return f"{names.get(f'store:{code}', code)}: {username or _('nobody')}"
     return str(value)  # text of an unknown shape, shown as it is
+
+
+def round_scope_text(first: date, last: date, types: tuple, units: tuple, names: dict[str, str]) -> str:
+    type_names = ", ".join(str(STORE_TYPE_NAMES.get(code, code)) for code in types)
+    unit_names = ", ".join(names.get(f"unit:{code}", code) for code in units) or _("every unit")
+    return f"{local_date(first)}–{local_date(last)}; {type_names}; {unit_names}"
 
 
 def user_text(user: UserFacts) -> str:

@@ -43,9 +43,13 @@ def wants_json() -> bool:
 
 
 def json_error(
-    status: int, code: str | None = None, message: str | None = None, fields: dict[str, str] | None = None
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    fields: dict[str, str] | None = None,
+    lines: list[dict] | None = None,
 ) -> Response:
-    """Build the API's error body with the given status, naming the fields at fault when there are some."""
+    """Build the API's error body with the given status, naming the fields, or the lines of a list, at fault."""
     body: dict = {
         "error": {
             "code": code or ERROR_CODES.get(status, "error"),
@@ -54,6 +58,8 @@ def json_error(
     }
     if fields:
         body["error"]["fields"] = fields
+    if lines:
+        body["error"]["lines"] = lines
     response = jsonify(body)
     response.status_code = status
     return response

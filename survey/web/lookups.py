@@ -7,7 +7,7 @@ import uuid
 from flask import abort
 from sqlalchemy import select
 
-from models import Store, Survey, db
+from models import Store, Survey, SurveyRound, db
 
 
 def store_or_404(code: str) -> Store:
@@ -22,3 +22,7 @@ def survey_or_404(survey_id: str) -> Survey:
     except ValueError:
         abort(404)
     return db.get_or_404(Survey, key)
+
+
+def round_or_404(round_id: int) -> SurveyRound:
+    return db.get_or_404(SurveyRound, round_id)

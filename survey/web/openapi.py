@@ -15,6 +15,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from models import ROLES
+from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
 from survey.web.openapi_answers import ANSWERS, exact_payload_answers
 from survey.web.openapi_parts import (
@@ -28,6 +29,7 @@ from survey.web.openapi_parts import (
     PHOTO_ID,
     PICTURE,
     PUBLIC,
+    ROUND_ID,
     STRING,
     SURVEY_ID,
     error_responses,
@@ -171,6 +173,46 @@ PATHS = {
             parameters=(LEVEL, query("valid_on", DAY)),
         )
     },
+    "/api/v1/rounds": {
+        "post": Operation(
+            "Make a survey round; it covers the stores of its types and units open on one of its days",
+            STAFF,
+            errors=(401, 403),
+            parameters=(CSRF_HEADER,),
+            body="RoundIn",
+            answers=(("201", ok("RoundAnswer", "Made")),),
+        ),
+        "get": Operation("Every round, the newest first", STAFF, "RoundsAnswer", (401, 403)),
+    },
+    "/api/v1/rounds/{id}/assignments": {
+        "put": Operation(
+            "Give stores of the round to inspectors, or take them back with null: all lines or none",
+            STAFF,
+            "AssignedAnswer",
+            (401, 403, 404),
+            more="A refusal names each line at fault in error.lines.",
+            parameters=(ROUND_ID, CSRF_HEADER),
+            body="AssignmentsIn",
+        )
+    },
+    "/api/v1/rounds/{id}/progress": {
+        "get": Operation(
+            "The round's stores visited, by inspector and by unit, and those left",
+            STAFF,
+            "ProgressAnswer",
+            (401, 403, 404),
+            parameters=(ROUND_ID,),
+        )
+    },
+    "/api/v1/assignments": {
+        "get": Operation(
+            "The inspector's stores in the rounds in progress today",
+            ("inspector",),
+            "AssignmentsAnswer",
+            (401, 403),
+            parameters=(query("mine", {"type": "string", "enum": ["1"]}),),
+        )
+    },
     "/api/v1/openapi.json": {"get": Operation("This document", None, "OpenAPIDocument")},
     "/healthz": {"get": Operation("Liveness: ok once the database answers", None, "HealthAnswer")},
 }
@@ -180,7 +222,10 @@ PATHS = {
 def document() -> dict:
     """Return the OpenAPI document (built once)."""
     _, schema = models_json_schema(
-        [(model, "validation") for model in (SyncBatch, SyncAnswer, ReviewIn, StoresAnswer, ErrorAnswer)],
+        [
+            (model, "validation")
+            for model in (SyncBatch, SyncAnswer, ReviewIn, StoresAnswer, ErrorAnswer, RoundIn, AssignmentsIn)
+        ],
         ref_template="#/components/schemas/{model}",
     )
     schemas = schema.get("$defs", {})

@@ -28,8 +28,62 @@ def stored_as_sent(name: str) -> dict:
     return schema
 
 
+ROUND = closed(
+    {
+        "id": INTEGER,
+        "name": STRING,
+        "starts_on": DAY,
+        "ends_on": DAY,
+        "store_types": {"type": "array", "items": STRING},
+        "unit_codes": {"type": "array", "items": STRING},
+        "self_reports_count": {"type": "boolean"},
+        "stores": INTEGER,
+    }
+)
+ROUND_ANSWERS = {
+    "RoundAnswer": closed({"round": ROUND}),
+    "RoundsAnswer": closed({"rounds": {"type": "array", "items": ROUND}}),
+    "AssignedAnswer": closed({"assigned": INTEGER, "unassigned": INTEGER}),
+    "ProgressAnswer": closed(
+        {
+            "round": ROUND,
+            "stores": INTEGER,
+            "visited": INTEGER,
+            "by_inspector": {
+                "type": "array",
+                "items": closed({"inspector": nullable(STRING), "stores": INTEGER, "visited": INTEGER}),
+            },
+            "by_unit": {
+                "type": "array",
+                "items": closed({"unit_code": STRING, "unit_name": STRING, "stores": INTEGER, "visited": INTEGER}),
+            },
+            "unvisited": {
+                "type": "array",
+                "items": closed({"store_code": STRING, "inspector": nullable(STRING)}),
+            },
+        }
+    ),
+    "AssignmentsAnswer": closed(
+        {
+            "assignments": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "round_id": INTEGER,
+                        "round_name": STRING,
+                        "ends_on": DAY,
+                        "store_code": STRING,
+                        "visited": {"type": "boolean"},
+                    }
+                ),
+            }
+        }
+    ),
+}
+
 # The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.
 ANSWERS = {
+    **ROUND_ANSWERS,
     "CsrfAnswer": closed({"csrf_token": STRING}),
     "HealthAnswer": closed({"status": {"type": "string", "const": "ok"}}),
     "SurveySummary": closed(
@@ -160,4 +214,10 @@ def exact_payload_answers(schemas: dict) -> None:
         "type": "object",
         "additionalProperties": {"type": "string"},
         "minProperties": 1,
+    }
+    # …or, for a list sent whole, the lines at fault by their place in it.
+    schemas["ErrorBody"]["properties"]["lines"] = {
+        "type": "array",
+        "minItems": 1,
+        "items": closed({"index": INTEGER, "message": STRING}),
     }

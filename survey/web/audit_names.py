@@ -111,7 +111,8 @@ def value_text(fact: Fact, names: dict[str, str]) -> str:
         return round_scope_text(*value, names)
     if kind == "assignment":
         code, username = value
-        return f"{names.get(f'store:{code}', code)}: {username or _('nobody')}"
+        inspector = username or _("nobody")  # outside the f-string: pybabel does not read inside one
+        return f"{names.get(f'store:{code}', code)}: {inspector}"
     return str(value)  # text of an unknown shape, shown as it is
 
 

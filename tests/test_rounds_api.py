@@ -251,3 +251,10 @@ def test_an_inspector_sees_their_stores_in_the_rounds_in_progress(api, app, monk
             "visited": True,
         },
     ]
+
+
+def test_an_id_past_the_largest_integer_is_a_404_not_an_overflow(client, auth):
+    auth.login("admin")
+    for path in ("/api/v1/rounds/2056288655941867422251389670129664/progress", f"/api/v1/rounds/{2**63}/progress"):
+        assert client.get(path).status_code == 404
+    assert client.get(f"/api/v1/rounds/{2**63 - 1}/progress").status_code == 404

@@ -7,6 +7,7 @@ written here (see docs/architecture.md).
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
 
 from survey.domain.indicators import IN_BREAKDOWN, INDICATORS
 from survey.web import (
@@ -70,9 +71,18 @@ def refuse_nul_in_address() -> None:
         abort(400)
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` that stops at the largest id a database column holds: a longer number is a 404, not
+    an overflow (SQLite and PostgreSQL both refuse integers past 2^63 - 1)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = 2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers, the request hooks and every blueprint."""
     errors.init_app(app)
+    app.url_map.converters["int"] = DatabaseInteger  # before any route is added
     app.before_request(refuse_nul_in_address)
     app.before_request(allow_photo_uploads)  # before the CSRF check, which reads a form's body
     auth.init_app(app)

@@ -3,10 +3,13 @@ official conversion is unambiguous, by an admin's choice otherwise."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from models import AdminUnit, AuditEntry, Store, db
+from survey.domain import names as names_module
 from survey.domain import official_units
 from tests.conftest import add_store, csrf_from
 
@@ -79,3 +82,17 @@ def test_the_command_converts_and_lists_the_rest(app, runner, before_the_reform)
     assert units_of(app, "K-1") == ("11953", "L-11953")
     again = runner.invoke(args=["convert-store-units"])
     assert "Converted: 0" in again.output  # nothing left to do twice
+
+
+def test_the_communes_to_choose_from_are_in_vietnamese_order(client, auth, before_the_reform):
+    """Code-point order put "Xã Đ…" after "Xã Z…"; a reader looks for it after "Xã D…"."""
+    auth.login("admin")
+    page = client.get("/stores/units").get_data(as_text=True)
+    select_k3 = page[page.index('data-code="K-3"') :]
+    select_k3 = select_k3[: select_k3.index("</select>")]
+    names = re.findall(r"<option[^>]*>([^<(]+) \(", select_k3)
+    communes = [name for name in names if name.startswith("Xã ")]
+    assert len(communes) > 20
+    assert communes == sorted(communes, key=names_module.sort_key)
+    first_letters = [name.removeprefix("Xã ")[0] for name in communes]
+    assert first_letters.index("Đ") < first_letters.index("H")

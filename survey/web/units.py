@@ -11,7 +11,7 @@ from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from models import AdminUnit, db
-from survey.domain import conversion, figures, policy
+from survey.domain import conversion, figures, names, policy
 from survey.web.auth import role_required
 from survey.web.lookups import store_or_404
 from survey.web.validators import TranslatedForm
@@ -30,7 +30,8 @@ class AssignForm(TranslatedForm):
 
 def communes_in_force() -> list[AdminUnit]:
     query = select(AdminUnit).where(AdminUnit.level == "commune", figures.unit_valid_on_condition(policy.local_today()))
-    return list(db.session.scalars(query.order_by(AdminUnit.name)))
+    # Vietnamese order (Đ after D, not after Z as the database's code-point order would put it).
+    return sorted(db.session.scalars(query), key=lambda unit: (names.sort_key(unit.name), unit.code))
 
 
 def assign_form(pending: conversion.Pending, communes: list[AdminUnit]) -> AssignForm:

@@ -21,6 +21,7 @@ from survey.web import (
     offline_app,
     photos_api,
     proposals_api,
+    proposals_pages,
     report_settings,
     review_pages,
     rounds_api,
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     units,
     rounds_api,
     proposals_api,
+    proposals_pages,
 )
 
 

@@ -3,6 +3,7 @@ a proposal stored once, a survey of it that counts nowhere while it waits, and t
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import date
 
@@ -80,6 +81,25 @@ def test_a_proposal_is_stored_once_the_same_again_is_a_duplicate_other_content_a
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoreProposal)) == 1
         assert db.session.scalar(select(StoreProposal.name)) == "Siêu thị Minh Anh"
+
+
+def test_the_same_proposal_sent_from_two_tabs_at_once_is_stored_once(app):
+    body = {"id": str(uuid.uuid4()), **PROPOSAL}
+    tabs = [as_user(app, "inspector"), as_user(app, "inspector")]
+    start, statuses = threading.Barrier(2), []
+
+    def send(tab):
+        start.wait()
+        statuses.append(tab.post("/api/v1/store-proposals", json=body).status_code)
+
+    threads = [threading.Thread(target=send, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 201]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StoreProposal)) == 1
 
 
 @pytest.mark.parametrize(
@@ -270,6 +290,60 @@ def test_a_decided_proposal_answers_conflict(app, api, second):
     with app.app_context():
         assert db.session.get(StoreProposal, uuid.UUID(sent["id"])).status == "merged"
         assert db.session.scalar(select(func.count()).select_from(Store).where(Store.code == "HY-0199")) == 0
+
+
+def test_two_admins_deciding_at_once_make_one_decision(app, api):
+    api.login("inspector")
+    sent = propose(api)
+    sync_via_api(api, survey_of(sent["id"]))
+    admins = [as_user(app, "admin"), as_user(app, "admin")]
+    asked = [{"action": "create", "code": "HY-0110", "unit_code": "HY-PH"}, {"action": "merge", "store_code": "S-001"}]
+    start, statuses = threading.Barrier(2), []
+
+    def send(admin, decision):
+        start.wait()
+        statuses.append(admin.post(f"/api/v1/store-proposals/{sent['id']}/decision", json=decision).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(admins, asked, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409]
+    with app.app_context():
+        proposal = db.session.get(StoreProposal, uuid.UUID(sent["id"]))
+        survey = db.session.scalar(select(Survey))
+        assert survey.store_id == proposal.store_id is not None
+        made = db.session.scalar(select(func.count()).select_from(Store).where(Store.code == "HY-0110"))
+        assert made == (1 if proposal.status == "created" else 0)
+    assert_store_years_consistent(app)
+
+
+def test_a_survey_sent_while_the_admin_merges_ends_with_the_store(app, api):
+    """Whichever comes first, the survey belongs to the store: a decision moves the surveys stored
+    before it, and a survey stored after it reads the decision."""
+    api.login("inspector")
+    sent = propose(api)
+    admin, survey = as_user(app, "admin"), survey_of(sent["id"])
+    start, statuses = threading.Barrier(2), []
+
+    def merge():
+        start.wait()
+        url = f"/api/v1/store-proposals/{sent['id']}/decision"
+        statuses.append(admin.post(url, json={"action": "merge", "store_code": "S-002"}).status_code)
+
+    def sync():
+        start.wait()
+        statuses.append(api.post("/api/v1/surveys", json={"surveys": [survey]}).status_code)
+
+    threads = [threading.Thread(target=merge), threading.Thread(target=sync)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(200) == 2
+    assert stored_survey(app, survey["id"])["store_code"] == "S-002"
+    assert_store_years_consistent(app)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from models import AdminUnit, StoreProposal, User, db, utcnow
-from survey.domain import review
+from survey.domain import review, store_years
 from survey.domain.proposals.payloads import ProposalIn, content_hash
 
 
@@ -58,6 +58,9 @@ def receive(proposal: ProposalIn, inspector: User) -> tuple[str, StoreProposal]:
         status="waiting",
         comment="",
     )
+    # SQLite: the write lock first, so that the savepoint nests in a transaction and a twin sent at the
+    # same moment waits for this one; PostgreSQL: the primary key refuses the loser, answered below.
+    store_years.lock_stores(())
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -224,7 +224,10 @@ class Survey(db.Model):
     __tablename__ = "survey"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # made by the client
-    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    # None while the survey's store is a proposal from the field not yet added to the registry
+    # (or never: a rejected proposal); such a survey counts nowhere (docs/store-proposals.md).
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
+    store_proposal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("store_proposal.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
     visited_offset_min: Mapped[int] = mapped_column(Integer, default=420)
     # Calendar year in Asia/Ho_Chi_Minh, kept so that yearly figures need no
@@ -255,7 +258,8 @@ class Survey(db.Model):
     # phone, for the pending cap per phone and the burst flag. Reviewers' eyes only, like the above.
     reporter_device: Mapped[str | None] = mapped_column(String(64), index=True)
 
-    store: Mapped[Store] = relationship()
+    store: Mapped[Store | None] = relationship()
+    store_proposal: Mapped[StoreProposal | None] = relationship()
     submitted_by: Mapped[User | None] = relationship()
     packaging: Mapped[list[PackagingLine]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="PackagingLine.id"
@@ -450,3 +454,41 @@ class RoundAssignment(db.Model):
 
     store: Mapped[Store] = relationship()
     inspector: Mapped[User] = relationship()
+
+
+PROPOSAL_STATUSES = ("waiting", "created", "merged", "rejected")
+
+
+class StoreProposal(db.Model):
+    """A store an inspector found in the field, not in the registry, proposed from the phone.
+
+    Its surveys wait, counting nowhere, until an admin decides: a new store made from it
+    ("created"), the same as a store already registered ("merged"), or no store at all
+    ("rejected"). docs/store-proposals.md tells the story."""
+
+    __tablename__ = "store_proposal"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # made by the phone
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # SHA-256 of the proposal as sent: the same again is a harmless repeat, other content a conflict.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))  # the store made or merged into
+    comment: Mapped[str] = mapped_column(Text, default="")  # the admin's reason, for a rejection
+
+    unit: Mapped[AdminUnit | None] = relationship()
+    inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    store: Mapped[Store | None] = relationship()
+
+    __table_args__ = (CheckConstraint(one_of("status", PROPOSAL_STATUSES), name="status"),)

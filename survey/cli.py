@@ -201,7 +201,8 @@ def purge_photos_command(older_than_days: int | None, dry_run: bool, yes: bool) 
         return
     click.echo("khảo sát / survey\tcửa hàng / store\tảnh / photo\tbyte / bytes")
     for photo in found:
-        click.echo(f"{photo.survey_id}\t{photo.survey.store.code}\t{photo.id}\t{photo.stored_bytes or 0}")
+        store = photo.survey.store.code if photo.survey.store else "-"  # "-": a store found in the field, no code yet
+        click.echo(f"{photo.survey_id}\t{store}\t{photo.id}\t{photo.stored_bytes or 0}")
     total = sum(photo.stored_bytes or 0 for photo in found)
     click.echo(
         f"Tổng / Total: {len(found)} ảnh / photos, {human_bytes(total)} ({total} byte / bytes), "

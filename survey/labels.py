@@ -32,9 +32,17 @@ STANDING_NAMES = {
     "until_reviewed": _l("counts until reviewed"),
     "until_corrected": _l("returned: counts until corrected or rejected"),
     "until_approved": _l("counts only once approved"),
+    "until_store_decided": _l("counts only once an admin adds its store to the registry"),
     "not": _l("does not count"),
 }
 SOURCE_NAMES = {"inspection": _l("Inspection"), "self_report": _l("Self-report")}
+# Where a store found in the field stands (models.PROPOSAL_STATUSES).
+PROPOSAL_STATUS_NAMES = {
+    "waiting": _l("waiting for an admin's decision"),
+    "created": _l("added to the registry"),
+    "merged": _l("merged into a registered store"),
+    "rejected": _l("rejected"),
+}
 STATUS_NAMES = {
     "compliant": _l("compliant"),
     "not_compliant": _l("not compliant"),
@@ -93,6 +101,9 @@ AUDIT_ACTIONS = {
     "report_settings": _l("Report settings changed"),
     "round_create": _l("Survey round created"),
     "round_assign": _l("Store assigned in a round"),
+    "proposal_create": _l("Store found in the field added to the registry"),
+    "proposal_merge": _l("Store found in the field merged into a registered store"),
+    "proposal_reject": _l("Store found in the field rejected"),
     "survey_correction": _l("Correction received"),
     "survey_superseded": _l("Survey replaced by a correction"),
 }

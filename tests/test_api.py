@@ -100,7 +100,9 @@ def test_healthz_and_openapi_are_public(client):
     assert document["openapi"].startswith("3.1")
     assert "/api/v1/surveys" in document["paths"]
     survey_schema = document["components"]["schemas"]["SurveyIn"]
-    assert {"id", "store_code", "visited_at", "form_version", "packaging"} <= set(survey_schema["required"])
+    assert {"id", "visited_at", "form_version", "packaging"} <= set(survey_schema["required"])
+    # A survey names its store by code, or a store found in the field by its proposal: exactly one of the two.
+    assert survey_schema["oneOf"] == [{"required": ["store_code"]}, {"required": ["store_proposal"]}]
 
 
 # --- stores ----------------------------------------------------------------------

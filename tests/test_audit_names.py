@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import AdminUnit, ComplianceRule, Store, SurveyRound, User, db
+from models import AdminUnit, ComplianceRule, Store, StoreProposal, SurveyRound, User, db
 from survey.domain import audit, rule_versions
 from survey.domain.rounds import planning
 from tests.conftest import CHECKOUT_ALL_ECO, add_unit, csrf_from, visit
@@ -67,7 +67,14 @@ def record_one_of_each_action() -> None:
         unit_codes="33",
         created_by_id=admin.id,
     )
-    db.session.add(a_round)
+    proposal = StoreProposal(
+        id=uuid.uuid4(),
+        name="Siêu thị Minh Anh",
+        type="supermarket",
+        inspector_id=user("inspector").id,
+        content_hash="",
+    )
+    db.session.add_all([a_round, proposal])
     db.session.flush()
     entries = [
         ("review", f"survey:{earlier}", "received", "approved"),
@@ -89,6 +96,9 @@ def record_one_of_each_action() -> None:
         ("survey_superseded", f"survey:{earlier}", "", correction),
         ("round_create", f"round:{a_round.id}", "", planning.round_summary(a_round)),
         ("round_assign", f"round:{a_round.id}", "S-001: ", "lan"),
+        ("proposal_create", f"proposal:{proposal.id}", "", "S-001"),
+        ("proposal_merge", f"proposal:{proposal.id}", "", "S-001"),
+        ("proposal_reject", f"proposal:{proposal.id}", "", ""),
     ]
     assert {action for action, *_rest in entries} == set(audit.ACTIONS)  # a new action needs a line here
     for action, target, before, after in entries:
@@ -134,6 +144,10 @@ def test_the_vietnamese_log_names_every_action_and_value(app, client, auth):
         "Đợt 2026",
         "01/03/2026–30/11/2026; Siêu thị, Trung tâm thương mại; Tỉnh Hưng Yên",
         "Cửa hàng S-001 (S-001): chưa giao cho ai",
+        "Thêm cửa hàng mới phát hiện vào danh sách",
+        "Gộp cửa hàng mới phát hiện vào cửa hàng đã có",
+        "Từ chối cửa hàng mới phát hiện",
+        "Cửa hàng mới phát hiện: Siêu thị Minh Anh",
     ):
         assert words in body, words
 

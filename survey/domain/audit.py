@@ -38,6 +38,9 @@ ACTIONS = (
     "survey_superseded",
     "round_create",
     "round_assign",
+    "proposal_create",
+    "proposal_merge",
+    "proposal_reject",
 )
 # The values of a self-report link's entries.
 LINK_NEW, LINK_REVOKED = "new link", "revoked"

@@ -16,9 +16,9 @@ from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import ROLES, AdminUnit, Store, Survey, SurveyRound, db
+from models import ROLES, AdminUnit, Store, StoreProposal, Survey, SurveyRound, db
 from survey.domain import audit, policy
 
 
@@ -28,8 +28,9 @@ class Fact:
 
     Kinds of values: empty, text (shown as it is), state, link ("new" or "revoked"), link_id,
     counts (created, updated), user (UserFacts), rule (RuleFacts), store (StoreFacts), date,
-    survey, photo. Kinds of targets: store, survey, user_name, rule_phase (first, last year),
-    import (what, format or None), official_units (province code), report_setting (field), text.
+    survey, photo, store_code. Kinds of targets: store, survey, user_name, rule_phase (first, last year),
+    import (what, format or None), official_units (province code), report_setting (field), round,
+    proposal (a store found in the field), text.
     """
 
     kind: str
@@ -176,6 +177,14 @@ def read_assignment(text: str) -> Fact | None:
 VALUE_READERS |= {"round_create": read_round_scope, "round_assign": read_assignment}
 
 
+def read_store_code(text: str) -> Fact | None:
+    """The store a proposal from the field became or was merged into, by its code."""
+    return Fact("store_code", text)
+
+
+VALUE_READERS |= dict.fromkeys(("proposal_create", "proposal_merge"), read_store_code)
+
+
 def read_target(target: str) -> Fact:
     """What a target names: a store, a survey, a user, a rule's phase, an imported file, a setting."""
     kind, _sep, key = target.partition(":")
@@ -189,6 +198,8 @@ def read_target(target: str) -> Fact:
         return Fact("rule_phase", (first, phase.last_year if phase else first + 4))
     if kind == "round" and key.isdigit():
         return Fact("round", int(key))
+    if kind == "proposal" and (parsed := audit.as_uuid(key)):
+        return Fact("proposal", str(parsed))
     if kind == "units" and key.isdigit():
         return Fact("official_units", key)  # a province's official list (official_units.load_official)
     if kind in ("stores", "units") and key.startswith("file"):
@@ -200,10 +211,12 @@ def read_target(target: str) -> Fact:
 
 def names_for(facts: Iterable[Fact]) -> dict[str, str]:
     """Name the stores, surveys and units the facts point at, keyed "store:CODE", "survey:ID", "unit:CODE"."""
-    wanted: dict[str, set] = {"store": set(), "survey": set(), "unit": set(), "round": set()}
+    wanted: dict[str, set] = {"store": set(), "survey": set(), "unit": set(), "round": set(), "proposal": set()}
     for fact in facts:
-        if fact.kind == "round":
-            wanted["round"].add(fact.value)
+        if fact.kind in ("round", "proposal"):
+            wanted[fact.kind].add(fact.value)
+        elif fact.kind == "store_code":
+            wanted["store"].add(fact.value)
         elif fact.kind == "assignment":
             wanted["store"].add(fact.value[0])
         elif fact.kind == "round_scope":
@@ -218,6 +231,9 @@ def names_for(facts: Iterable[Fact]) -> dict[str, str]:
     if wanted["round"]:
         query = select(SurveyRound.id, SurveyRound.name).where(SurveyRound.id.in_(wanted["round"]))
         names.update((f"round:{round_id}", name) for round_id, name in db.session.execute(query))
+    if proposal_ids := [parsed for key in wanted["proposal"] if (parsed := audit.as_uuid(key)) is not None]:
+        query = select(StoreProposal.id, StoreProposal.name).where(StoreProposal.id.in_(proposal_ids))
+        names.update((f"proposal:{proposal_id}", name) for proposal_id, name in db.session.execute(query))
     if wanted["store"]:
         for code, name in db.session.execute(select(Store.code, Store.name).where(Store.code.in_(wanted["store"]))):
             names[f"store:{code}"] = f"{name} ({code})"
@@ -225,10 +241,15 @@ def names_for(facts: Iterable[Fact]) -> dict[str, str]:
         query = select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(wanted["unit"]))
         names.update((f"unit:{code}", name) for code, name in db.session.execute(query))
     if survey_ids := [parsed for key in wanted["survey"] if (parsed := audit.as_uuid(key)) is not None]:
+        # A survey of a store found in the field and not made a store is named by the proposed name.
         query = (
-            select(Survey.id, Store.name, Store.code, Survey.visited_at).join(Store).where(Survey.id.in_(survey_ids))
+            select(Survey.id, func.coalesce(Store.name, StoreProposal.name), Store.code, Survey.visited_at)
+            .outerjoin(Store, Store.id == Survey.store_id)
+            .outerjoin(StoreProposal, StoreProposal.id == Survey.store_proposal_id)
+            .where(Survey.id.in_(survey_ids))
         )
         for survey_id, name, code, visited_at in db.session.execute(query):
             moment = visited_at.replace(tzinfo=UTC).astimezone(policy.LOCAL_TZ)
-            names[f"survey:{survey_id}"] = f"{name} ({code}), {moment:%H:%M %d/%m/%Y}"
+            place = f"{name} ({code})" if code else name
+            names[f"survey:{survey_id}"] = f"{place}, {moment:%H:%M %d/%m/%Y}"
     return names

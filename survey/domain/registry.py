@@ -50,13 +50,24 @@ class ClosingBeforeOpening(ValueError):
     """A store cannot close before it opened."""
 
 
-def create_store(code: str, values: dict, actor: User | None) -> Store:
-    """Add a new store with the given fields, audited (committed)."""
+def code_taken(code: str) -> bool:
+    """A store already has this code, whatever its capitals: "demo-001" and "DEMO-001" are one store."""
+    return db.session.scalar(select(Store.id).where(func.lower(Store.code) == code.lower())) is not None
+
+
+def add_store(code: str, values: dict, actor: User | None) -> Store:
+    """Add a new store with the given fields, audited, in the caller's transaction (not committed)."""
     store = Store(code=code)
     apply(store, values)
     db.session.add(store)
     db.session.flush()
     audit.record(actor, "store_create", audit.store_target(store), "", audit.store_summary(store))
+    return store
+
+
+def create_store(code: str, values: dict, actor: User | None) -> Store:
+    """Add a new store with the given fields, audited (committed)."""
+    store = add_store(code, values, actor)
     db.session.commit()
     return store
 
@@ -136,6 +147,8 @@ def place_refusal(survey: Survey) -> str | None:
     recorded within policy.STORE_PLACE_ACCURACY_M.
     """
     store = survey.store
+    if store is None:  # a store found in the field and not yet in the registry
+        return "no_store"
     if store.lat is not None and store.lon is not None:
         return "has_place"
     accurate = survey.accuracy_m is not None and survey.accuracy_m <= policy.STORE_PLACE_ACCURACY_M

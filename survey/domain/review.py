@@ -28,7 +28,9 @@ def survey_as_dict(survey: Survey) -> dict:
         location = {"lat": survey.lat, "lon": survey.lon, "accuracy_m": survey.accuracy_m}
     return {
         "id": str(survey.id),
-        "store_code": survey.store.code,
+        # No store yet for a survey of a store found in the field: its proposal waits (or was rejected).
+        "store_code": survey.store.code if survey.store is not None else None,
+        "store_proposal": str(survey.store_proposal_id) if survey.store_proposal_id else None,
         "visited_at": visited_at_iso(survey),
         **{name: getattr(survey, name) for name in survey_fields.STORED_AS_IS},
         "packaging": [{"zone": p.zone, "category": p.category_code, "count": p.count} for p in survey.packaging],
@@ -56,7 +58,7 @@ def survey_as_dict(survey: Survey) -> dict:
 def distance_from_store(survey: Survey) -> int | None:
     """Metres between where the visit was recorded and the store's registered place, if both are known."""
     store = survey.store
-    if None in (survey.lat, survey.lon, store.lat, store.lon):
+    if store is None or None in (survey.lat, survey.lon, store.lat, store.lon):
         return None
     return policy.distance_m(survey.lat, survey.lon, store.lat, store.lon)
 
@@ -101,14 +103,21 @@ def judge(survey: Survey) -> policy.Verdict:
 
 
 def counts(survey: Survey) -> bool:
-    """Tell whether the survey counts in the figures (see policy.survey_counts)."""
+    """Tell whether the survey counts in the figures (see policy.survey_counts); a survey of a store found
+    in the field counts nowhere until its proposal is made a store (docs/store-proposals.md)."""
+    if survey.store_id is None:
+        return False
     return policy.survey_counts(survey.source, survey.review_state, survey.superseded_by_id is not None)
 
 
 def standing(survey: Survey) -> str:
     """How the survey stands in the figures, for a person (labels.STANDING_NAMES): "counts" once approved;
     an inspection counts from its arrival, so "until_reviewed" while received and "until_corrected" while
-    returned; a self-report waits for approval ("until_approved"); "not" when rejected or corrected."""
+    returned; a self-report waits for approval ("until_approved"); a survey of a store found in the field
+    waits for the admin's decision ("until_store_decided"); "not" when rejected or corrected."""
+    proposal = survey.store_proposal
+    if survey.store_id is None and proposal is not None and proposal.status == "waiting":
+        return "until_store_decided"
     if not counts(survey):
         waiting = survey.review_state in ("received", "has_issues") and survey.superseded_by_id is None
         return "until_approved" if survey.source == "self_report" and waiting else "not"

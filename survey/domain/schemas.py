@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
+from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from survey.domain import policy
@@ -113,8 +114,16 @@ class PhotoRef(Payload):
 class SurveyIn(Payload):
     """One store visit as the phone sends it."""
 
+    # openapi.json says what place_errors checks: a store code or a store proposal, never both.
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["store_code"]}, {"required": ["store_proposal"]}]}
+    )
+
     id: UuidText
-    store_code: clean_text(40, min_length=1)
+    # Exactly one of the two (place_errors): a store of the registry, or a store found in the field
+    # that the same inspector proposed (docs/store-proposals.md).
+    store_code: clean_text(40, min_length=1) | None = None
+    store_proposal: UuidText | None = None
     visited_at: Annotated[str, Field(strict=True, json_schema_extra={"format": "date-time"})]
     form_version: Annotated[int, Field(strict=True)]
     packaging: Annotated[list[PackagingCount], Field(min_length=1, max_length=200)]
@@ -152,6 +161,15 @@ class SurveyIn(Payload):
     @property
     def visited_moment(self) -> datetime:
         return datetime.fromisoformat(self.visited_at)
+
+
+def place_errors(survey: SurveyIn) -> dict[str, str]:
+    """A survey names its store by its code or by the id of a proposal from the field: one of the two."""
+    if survey.store_code is not None and survey.store_proposal is not None:
+        return {"store_proposal": _("Give either a store code or a store proposal, not both.")}
+    if survey.store_code is None and survey.store_proposal is None:
+        return {"store_code": _("Choose a store, or propose the store you found.")}
+    return {}
 
 
 class SyncBatch(BaseModel):

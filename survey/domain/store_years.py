@@ -51,7 +51,7 @@ def lock_stores(store_ids: Iterable[int]) -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text("UPDATE store SET id = id WHERE 0"))
         return
-    ids = sorted(set(store_ids))
+    ids = sorted(set(store_ids) - {None})
     for start in range(0, len(ids), CHUNK):
         query = select(Store.id).where(Store.id.in_(ids[start : start + CHUNK])).order_by(Store.id)
         db.session.execute(query.with_for_update(key_share=True)).all()
@@ -76,7 +76,7 @@ def survey_facts(pairs: set[Pair] | None = None) -> dict[Pair, list[policy.Surve
         Survey.visited_at,
         Survey.received_at,
         Survey.superseded_by_id,
-    )
+    ).where(Survey.store_id.is_not(None))  # a survey of a store proposal not made a store counts nowhere
     found: dict[Pair, list[policy.SurveyFacts]] = defaultdict(list)
     for row in rows_of_pairs(query, Survey.store_id, Survey.visit_year, pairs):
         found[(row.store_id, row.visit_year)].append(
@@ -257,8 +257,9 @@ def replace_rows(rows: list[dict], pairs: Iterable[Pair] = (), keys: Iterable[tu
 
 
 def refresh(pairs: Iterable[Pair]) -> None:
-    """Work these store-years out again from their surveys (after a review or a correction)."""
-    pairs = set(pairs)
+    """Work these store-years out again from their surveys (after a review, a correction, or a store
+    proposal's surveys given their store). A survey without a store has no store-year: left out."""
+    pairs = {(store_id, year) for store_id, year in pairs if store_id is not None}
     if pairs:
         lock_stores(store_id for store_id, _ in pairs)
         replace_rows(computed_rows(pairs), pairs=pairs)
@@ -268,7 +269,7 @@ def refresh(pairs: Iterable[Pair]) -> None:
 class NewSurvey:
     """A survey just written, with the totals the sync worked out from its lines."""
 
-    store_id: int
+    store_id: int | None  # None: a survey of a store proposal not made a store, which consider leaves out
     year: int
     facts: policy.SurveyFacts
 
@@ -281,7 +282,10 @@ def consider(new_surveys: list[NewSurvey]) -> None:
     """
     new_by_pair: dict[Pair, list[policy.SurveyFacts]] = defaultdict(list)
     for new in new_surveys:
-        if policy.survey_counts(new.facts.source, new.facts.review_state, new.facts.superseded):
+        # A survey of a store proposal not made a store counts nowhere (docs/store-proposals.md).
+        if new.store_id is not None and policy.survey_counts(
+            new.facts.source, new.facts.review_state, new.facts.superseded
+        ):
             new_by_pair[(new.store_id, new.year)].append(new.facts)
     if not new_by_pair:
         return
@@ -367,5 +371,5 @@ def row_key(row: dict) -> tuple:
 
 def needs_building() -> bool:
     """True when surveys exist but the table is empty: a database upgraded from before the table."""
-    has_surveys = db.session.scalar(select(Survey.id).limit(1)) is not None
+    has_surveys = db.session.scalar(select(Survey.id).where(Survey.store_id.is_not(None)).limit(1)) is not None
     return has_surveys and db.session.scalar(select(StoreYearStatus.store_id).limit(1)) is None

@@ -42,6 +42,7 @@ class SurveyField:
 FIELDS = (
     SurveyField("id", "scalar"),
     SurveyField("store_code", "scalar", on_plain_form=True),
+    SurveyField("store_proposal", "scalar", added_later=True),  # instead of store_code: a store found in the field
     SurveyField("visited_at", "scalar", on_plain_form=True),
     SurveyField("form_version", "scalar", stored_as_is=True),
     SurveyField("packaging", "list"),

@@ -51,7 +51,7 @@ def page_of(
     sender: User | None, since: datetime | None, cursor: tuple[datetime, uuid.UUID] | None, limit: int = PAGE_SIZE
 ) -> tuple[list[Survey], str | None]:
     """One page of surveys (a sender's, or all), received or reviewed since a moment, after a cursor."""
-    query = select(Survey).options(joinedload(Survey.store))
+    query = select(Survey).options(joinedload(Survey.store), joinedload(Survey.store_proposal))
     if sender is not None:
         query = query.where(Survey.submitted_by_id == sender.id)
     if since is not None:
@@ -67,11 +67,14 @@ def page_of(
 
 
 def summary(survey: Survey) -> dict:
-    """A survey as the sender's list shows it."""
+    """A survey as the sender's list shows it; a survey of a store found in the field and not yet in the
+    registry has no store code, and shows the name the inspector proposed."""
+    place = survey.store or survey.store_proposal
     return {
         "id": str(survey.id),
-        "store_code": survey.store.code,
-        "store_name": survey.store.name,
+        "store_code": survey.store.code if survey.store is not None else None,
+        "store_name": place.name,
+        "store_proposal": str(survey.store_proposal_id) if survey.store_proposal_id else None,
         "visited_at": visited_at_iso(survey),
         "received_at": utc_iso(survey.received_at),
         "review_state": survey.review_state,

@@ -22,7 +22,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from models import EcoLabelType, PackagingCategory, Photo, Store, Survey, User, db
 from survey.domain import audit, store_years, survey_fields
 from survey.domain.payload_errors import empty_checkout_message, field_errors
-from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn
+from survey.domain.proposals import references
+from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn, place_errors
 from survey.domain.sync_rows import Accepted, KnownSurvey, build_rows, insert_rows
 
 EARLIEST_VISIT = datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
@@ -57,6 +58,7 @@ class Batch:
     """Everything checking a batch reads from the database, read once, after the stores are locked."""
 
     store_ids: dict[str, int]
+    proposals: dict[uuid.UUID, references.ProposalRef]  # the store proposals the surveys name
     zones_by_category: dict[str, frozenset[str]]  # the zones each packaging category is counted in
     eco: dict[str, bool]  # every packaging category: is it eco-friendly?
     counted_labels: dict[str, bool]  # every eco-label type: is it counted?
@@ -67,9 +69,10 @@ class Batch:
 
     @classmethod
     def read(cls, surveys: list[SurveyIn]) -> Batch:
-        codes = {survey.store_code for survey in surveys}
+        proposals = references.read_for_batch({uuid.UUID(s.store_proposal) for s in surveys if s.store_proposal})
+        codes = {survey.store_code for survey in surveys if survey.store_code is not None}
         store_ids = dict(db.session.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).all())
-        store_years.lock_stores(store_ids.values())
+        store_years.lock_stores([*store_ids.values(), *(ref.store_id for ref in proposals.values() if ref.store_id)])
         ids = {uuid.UUID(survey.id) for survey in surveys}
         ids |= {uuid.UUID(survey.supersedes) for survey in surveys if survey.supersedes is not None}
         photo_ids = {uuid.UUID(photo.id) for survey in surveys for photo in survey.photos}
@@ -80,15 +83,19 @@ class Batch:
             Survey.visit_year,
             Survey.submitted_by_id,
             Survey.superseded_by_id,
+            Survey.store_proposal_id,
         ).where(Survey.id.in_(ids))
         categories = list(db.session.scalars(select(PackagingCategory)))
         return cls(
             store_ids=store_ids,
+            proposals=proposals,
             zones_by_category={category.code: frozenset(category.zone_list) for category in categories},
             eco={category.code: category.eco for category in categories},
             counted_labels=dict(db.session.execute(select(EcoLabelType.code, EcoLabelType.counted)).all()),
             known={
-                row.id: KnownSurvey(*row[:5], superseded=row.superseded_by_id is not None)
+                row.id: KnownSurvey(
+                    *row[:5], superseded=row.superseded_by_id is not None, proposal_id=row.store_proposal_id
+                )
                 for row in db.session.execute(known_query)
             },
             taken_photos=set(db.session.scalars(select(Photo.id).where(Photo.id.in_(photo_ids))))
@@ -145,6 +152,8 @@ def parse(raw: object) -> dict | tuple[SurveyIn, str]:
         return {"id": None, "status": "invalid", "errors": {"survey": _("Must be an object.")}}
     try:
         survey = SurveyIn.model_validate(raw)
+        if errors := place_errors(survey):
+            return {"id": survey.id, "status": "invalid", "errors": errors}
         return survey, canonical_hash(survey)
     except ValidationError as error:
         return {"id": result_id, "status": "invalid", "errors": field_errors(error)}
@@ -167,10 +176,11 @@ def admit(
         if survey_id in batch.echoes:
             batch.echoes[survey_id].append(index)
         return repeat_result(survey.id, known.content_hash, content_hash), None
-    store_id, errors = check_references(survey, batch, now)
-    earlier, correction_errors = corrected_survey(survey, store_id, sender, batch)
+    store_id, errors = check_references(survey, batch, now, sender)
+    place_known = not {"store_code", "store_proposal"} & set(errors)
+    earlier, correction_errors = corrected_survey(survey, store_id, sender, batch, place_known)
     errors |= correction_errors
-    if errors or store_id is None:
+    if errors:
         return {"id": survey.id, "status": "invalid", "errors": errors}, None
     if earlier is not None and earlier.superseded:
         return already_corrected(survey.id), None
@@ -181,7 +191,13 @@ def admit(
     except (ValueError, OverflowError, TypeError) as error:
         return unreadable(survey.id, error), None
     batch.known[survey_id] = KnownSurvey(
-        survey_id, content_hash, store_id, admitted.new.year, admitted.survey_row["submitted_by_id"], False
+        survey_id,
+        content_hash,
+        store_id,
+        admitted.new.year,
+        admitted.survey_row["submitted_by_id"],
+        False,
+        admitted.survey_row["store_proposal_id"],
     )
     batch.taken_photos.update(admitted.photo_ids)
     batch.echoes[survey_id] = []
@@ -201,11 +217,15 @@ def repeat_result(survey_id: str, stored_hash: str, content_hash: str) -> dict:
     }
 
 
-def check_references(survey: SurveyIn, batch: Batch, now: datetime) -> tuple[int | None, dict[str, str]]:
-    """Check what the shape cannot: the store, the vocabularies, the dates, the totals, the photos."""
+def check_references(
+    survey: SurveyIn, batch: Batch, now: datetime, sender: User | None
+) -> tuple[int | None, dict[str, str]]:
+    """Check what the shape cannot: the store (or the sender's proposal), the vocabularies, the dates,
+    the totals, the photos. The store is None for a survey of a proposal not (or never) made a store."""
     errors: dict[str, str] = {}
-    store_id = batch.store_ids.get(survey.store_code)
-    if store_id is None:
+    if survey.store_proposal is not None:
+        store_id, errors = references.proposal_store(uuid.UUID(survey.store_proposal), batch.proposals, sender)
+    elif (store_id := batch.store_ids.get(survey.store_code)) is None:
         errors["store_code"] = _("Unknown store.")
     moment = survey.visited_moment
     if moment > now + FUTURE_TOLERANCE:
@@ -249,19 +269,29 @@ def not_own_survey() -> dict[str, str]:
 
 
 def corrected_survey(
-    survey: SurveyIn, store_id: int | None, sender: User | None, batch: Batch
+    survey: SurveyIn, store_id: int | None, sender: User | None, batch: Batch, place_known: bool = True
 ) -> tuple[KnownSurvey | None, dict]:
-    """The earlier survey a correction supersedes: the sender's own, of the same store (docs/sync.md)."""
+    """The earlier survey a correction supersedes: the sender's own, of the same store (docs/sync.md).
+
+    A survey of a store proposal not yet made a store corrects only a survey of the same proposal.
+    """
     if survey.supersedes is None:
         return None, {}
     earlier = batch.known.get(uuid.UUID(survey.supersedes))
     if earlier is None or sender is None or earlier.submitted_by_id != sender.id:
         return None, not_own_survey()
-    if store_id is not None and earlier.store_id != store_id:
+    if place_known and not same_place(earlier, store_id, survey.store_proposal):
         return None, {"supersedes": _("A correction must be of the same store.")}
     if earlier.id == uuid.UUID(survey.id):
         return None, {"supersedes": _("A survey cannot correct itself.")}
     return earlier, {}
+
+
+def same_place(earlier: KnownSurvey, store_id: int | None, proposal: str | None) -> bool:
+    """The same store, or, while neither has one, the same store proposal."""
+    if store_id is not None:
+        return earlier.store_id == store_id
+    return earlier.store_id is None and proposal is not None and earlier.proposal_id == uuid.UUID(proposal)
 
 
 def already_corrected(survey_id: str) -> dict:

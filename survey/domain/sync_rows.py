@@ -24,10 +24,11 @@ class KnownSurvey:
 
     id: uuid.UUID
     content_hash: str
-    store_id: int
+    store_id: int | None  # None: a survey of a store proposal not made a store (it counts nowhere)
     visit_year: int
     submitted_by_id: int | None
     superseded: bool
+    proposal_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -50,7 +51,7 @@ def build_rows(
     index: int,
     survey: SurveyIn,
     content_hash: str,
-    store_id: int,
+    store_id: int | None,
     source: str,
     sender: User | None,
     now: datetime,
@@ -106,7 +107,7 @@ def build_rows(
 def survey_row(
     survey: SurveyIn,
     survey_id: uuid.UUID,
-    store_id: int,
+    store_id: int | None,
     source: str,
     sender: User | None,
     received_at: datetime,
@@ -120,6 +121,7 @@ def survey_row(
     return {
         "id": survey_id,
         "store_id": store_id,
+        "store_proposal_id": uuid.UUID(survey.store_proposal) if survey.store_proposal else None,
         "visited_at": moment.astimezone(UTC).replace(tzinfo=None),
         "visited_offset_min": int(offset.total_seconds() // 60),
         "visit_year": policy.survey_year(moment),

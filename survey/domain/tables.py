@@ -103,7 +103,8 @@ def survey_table(year: int, photo_url: Callable[[str], str] = str) -> Table:
     stamp = export_time()
     surveys = db.session.scalars(
         select(Survey)
-        .where(Survey.visit_year == year)
+        # A survey of a store found in the field has no store until an admin adds it: it counts nowhere.
+        .where(Survey.visit_year == year, Survey.store_id.is_not(None))
         .options(
             joinedload(Survey.store).joinedload(Store.unit),
             joinedload(Survey.submitted_by),

@@ -20,6 +20,8 @@ from survey.web import (
     links,
     offline_app,
     photos_api,
+    proposals_api,
+    proposals_pages,
     report_settings,
     review_pages,
     rounds_api,
@@ -49,6 +51,8 @@ BLUEPRINTS = (
     report_settings,
     units,
     rounds_api,
+    proposals_api,
+    proposals_pages,
 )
 
 

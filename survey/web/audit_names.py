@@ -82,6 +82,9 @@ def target_text(fact: Fact, names: dict[str, str]) -> str:
         return str(REPORT_SETTING_NAMES.get(value, value))
     if kind == "round":
         return names.get(f"round:{value}", _("Round no. %(number)s", number=value))
+    if kind == "proposal":
+        name = names.get(f"proposal:{value}")
+        return _("Store found in the field: %(name)s", name=name) if name else _("Store found in the field")
     return str(value)  # a user's name, or a target of an unknown shape
 
 
@@ -109,6 +112,8 @@ def value_text(fact: Fact, names: dict[str, str]) -> str:
         return _("Photo %(n)s", n=value[:8])
     if kind == "round_scope":
         return round_scope_text(*value, names)
+    if kind == "store_code":
+        return names.get(f"store:{value}", value)
     if kind == "assignment":
         code, username = value
         inspector = username or _("nobody")  # outside the f-string: pybabel does not read inside one

@@ -15,6 +15,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from models import ROLES
+from survey.domain.proposals.payloads import DecisionIn, ProposalIn
 from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
 from survey.web.openapi_answers import ANSWERS, exact_payload_answers
@@ -28,6 +29,7 @@ from survey.web.openapi_parts import (
     NUMBER,
     PHOTO_ID,
     PICTURE,
+    PROPOSAL_ID,
     PUBLIC,
     ROUND_ID,
     STRING,
@@ -213,6 +215,32 @@ PATHS = {
             parameters=(query("mine", {"type": "string", "enum": ["1"]}),),
         )
     },
+    "/api/v1/store-proposals": {
+        "post": Operation(
+            "Propose a store found in the field; once per id (docs/store-proposals.md)",
+            ("inspector",),
+            errors=(400, 401, 403, 409, 413, 429),
+            more="The same id again: 200 duplicate; with other content, 409 conflict. At most 120 a minute (429).",
+            parameters=(CSRF_HEADER,),
+            body="ProposalIn",
+            answers=(
+                ("201", ok("ProposalAnswer", "Stored")),
+                ("200", ok("ProposalAnswer", "The same proposal again: nothing changed")),
+            ),
+        ),
+        "get": Operation("The store proposals waiting for a decision", ("admin",), "ProposalsAnswer", (401, 403)),
+    },
+    "/api/v1/store-proposals/{id}/decision": {
+        "post": Operation(
+            "Decide a store proposal: a new store (create), a registered one (merge), or none (reject)",
+            ("admin",),
+            "DecisionAnswer",
+            (400, 401, 403, 404, 409, 413, 429),
+            more="A proposal decided before answers 409 conflict; a merge into a closed store 400.",
+            parameters=(PROPOSAL_ID, CSRF_HEADER),
+            body="DecisionIn",
+        )
+    },
     "/api/v1/openapi.json": {"get": Operation("This document", None, "OpenAPIDocument")},
     "/healthz": {"get": Operation("Liveness: ok once the database answers", None, "HealthAnswer")},
 }
@@ -224,7 +252,17 @@ def document() -> dict:
     _, schema = models_json_schema(
         [
             (model, "validation")
-            for model in (SyncBatch, SyncAnswer, ReviewIn, StoresAnswer, ErrorAnswer, RoundIn, AssignmentsIn)
+            for model in (
+                SyncBatch,
+                SyncAnswer,
+                ReviewIn,
+                StoresAnswer,
+                ErrorAnswer,
+                RoundIn,
+                AssignmentsIn,
+                ProposalIn,
+                DecisionIn,
+            )
         ],
         ref_template="#/components/schemas/{model}",
     )

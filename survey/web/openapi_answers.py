@@ -81,16 +81,49 @@ ROUND_ANSWERS = {
     ),
 }
 
+PROPOSAL_ANSWERS = {
+    "ProposalAnswer": closed({"id": UUID, "status": {"type": "string", "enum": ["created", "duplicate"]}}),
+    "ProposalsAnswer": closed(
+        {
+            "proposals": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "id": UUID,
+                        "name": STRING,
+                        "type": {"type": "string", "enum": list(policy.STORE_TYPES)},
+                        "address": STRING,
+                        "unit_code": nullable(STRING),
+                        "location": nullable(closed({"lat": NUMBER, "lon": NUMBER, "accuracy_m": nullable(NUMBER)})),
+                        "inspector": STRING,
+                        "received_at": MOMENT,
+                    }
+                ),
+            }
+        }
+    ),
+    "DecisionAnswer": closed(
+        {
+            "id": UUID,
+            "status": {"type": "string", "enum": ["created", "merged", "rejected"]},
+            "store_code": {**nullable(STRING), "description": "The store made or merged into; null once rejected"},
+            "surveys": {**INTEGER, "description": "The proposal's surveys, now the store's (or no store's)"},
+        }
+    ),
+}
+
 # The JSON answers, key for key as survey/web/api.py, review.survey_as_dict and surveys.summary build them.
 ANSWERS = {
     **ROUND_ANSWERS,
+    **PROPOSAL_ANSWERS,
     "CsrfAnswer": closed({"csrf_token": STRING}),
     "HealthAnswer": closed({"status": {"type": "string", "const": "ok"}}),
     "SurveySummary": closed(
         {
             "id": UUID,
-            "store_code": STRING,
+            "store_code": {**nullable(STRING), "description": "null while the store found in the field waits"},
             "store_name": STRING,
+            "store_proposal": nullable(UUID),
             "visited_at": MOMENT,
             "received_at": MOMENT,
             "review_state": REVIEW_STATE,
@@ -109,7 +142,8 @@ ANSWERS = {
     "StoredSurvey": closed(
         {
             "id": UUID,
-            "store_code": STRING,
+            "store_code": {**nullable(STRING), "description": "null while the store found in the field waits"},
+            "store_proposal": nullable(UUID),
             "visited_at": MOMENT,
             **{name: stored_as_sent(name) for name in survey_fields.STORED_AS_IS},
             "packaging": {

@@ -84,6 +84,7 @@ def ok(name: str | None, description: str = "OK") -> dict:
 CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
 SURVEY_ID = {"name": "id", "in": "path", "required": True, "schema": UUID}
 PHOTO_ID = {"name": "id", "in": "path", "required": True, "schema": UUID}
+PROPOSAL_ID = {"name": "id", "in": "path", "required": True, "schema": UUID}
 ROUND_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 PICTURE = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}
 LEVEL = {"name": "level", "in": "query", "required": False, "schema": UNIT_LEVEL}

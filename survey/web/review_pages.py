@@ -16,7 +16,14 @@ from wtforms.validators import ValidationError
 from models import AdminUnit, AuditEntry, Store, Survey, db
 from survey.domain import audit, figures, photos, policy, registry, review, search, self_reports, vocabularies
 from survey.domain.schemas import MAX_NOTES
-from survey.labels import LOCATION_FLAG_NAMES, SOURCE_NAMES, STANDING_NAMES, STATE_NAMES, ZONE_NAMES
+from survey.labels import (
+    LOCATION_FLAG_NAMES,
+    PROPOSAL_STATUS_NAMES,
+    SOURCE_NAMES,
+    STANDING_NAMES,
+    STATE_NAMES,
+    ZONE_NAMES,
+)
 from survey.web import query_args
 from survey.web.audit_names import shown_entries
 from survey.web.auth import role_required
@@ -67,6 +74,7 @@ def waiting_by_source() -> dict[str, int]:
     query = (
         select(Survey.source, func.count())
         .where(Survey.review_state.in_(WAITING_STATES), Survey.superseded_by_id.is_(None))
+        .where(Survey.store_id.is_not(None))  # as the queue: a store found in the field waits for an admin first
         .group_by(Survey.source)
     )
     return dict(db.session.execute(query).all())
@@ -173,11 +181,14 @@ def detail(survey_id: str):
             review.set_state(survey, form.state.data, form.comment.data.strip(), current_user._get_current_object())
             flash(_("Decision saved: %(state)s.", state=STATE_NAMES[form.state.data]), "info")
         return redirect(url_for("review_pages.detail", survey_id=survey_id))
+    # The same store's surveys; for a store found in the field and not yet registered, its proposal's.
+    place = (
+        Survey.store_id == survey.store_id
+        if survey.store_id is not None
+        else Survey.store_proposal_id == survey.store_proposal_id
+    )
     earlier = db.session.scalars(
-        select(Survey)
-        .where(Survey.store_id == survey.store_id, Survey.id != survey.id)
-        .order_by(Survey.visited_at.desc())
-        .limit(20)
+        select(Survey).where(place, Survey.id != survey.id).order_by(Survey.visited_at.desc()).limit(20)
     ).all()
     decisions = db.session.scalars(
         select(AuditEntry)
@@ -197,6 +208,7 @@ def detail(survey_id: str):
         verdict=review.judge(survey),
         standing=review.standing,
         standing_names=STANDING_NAMES,
+        proposal_status_names=PROPOSAL_STATUS_NAMES,
         form=form,
         zone_names=ZONE_NAMES,
         earlier=[(other, review.judge(other)) for other in earlier],
@@ -236,6 +248,8 @@ def place_store(survey_id: str):
 def place_refusal_message(reason: str) -> str:
     if reason == "has_place":
         return _("The store already has a registered place: nothing was changed.")
+    if reason == "no_store":
+        return _("This survey's store is not in the registry yet: nothing was changed.")
     return _(
         "This visit's location is not accurate enough to place the store (%(m)s m or better is needed): "
         "nothing was changed.",

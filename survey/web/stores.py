@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
@@ -96,8 +96,7 @@ class NewStoreForm(StoreForm):
     )
 
     def validate_code(self, field) -> None:
-        # Codes are unique whatever their capitals: "demo-001" and "DEMO-001" are one store.
-        if db.session.scalar(select(Store.id).where(func.lower(Store.code) == field.data.lower())) is not None:
+        if registry.code_taken(field.data):
             raise ValidationError(_l("A store with this code already exists."))
 
 

@@ -8,13 +8,14 @@ sample_values names one. Every rule axe runs by default counts, best practices i
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from models import Survey, User, db
+from models import StoreProposal, Survey, User, db
 from tests.browser.conftest import log_in
 from tests.conftest import staff_token
 
@@ -32,7 +33,22 @@ def sample_values(app) -> dict[str, object]:
     with app.app_context():
         survey_id = db.session.scalar(select(Survey.id).where(Survey.source == "inspection").limit(1))
         user_id = db.session.scalar(select(User.id).where(User.username == "inspector"))
-    return {"code": "S-001", "survey_id": survey_id, "user_id": user_id, "first_year": 2021, "token": staff_token(app)}
+        # A store found in the field, waiting: its page shows the three decisions' forms.
+        proposal_id = uuid.uuid4()
+        db.session.add(
+            StoreProposal(
+                id=proposal_id, name="Siêu thị Minh Anh", type="supermarket", inspector_id=user_id, content_hash=""
+            )
+        )
+        db.session.commit()
+    return {
+        "code": "S-001",
+        "survey_id": survey_id,
+        "user_id": user_id,
+        "first_year": 2021,
+        "token": staff_token(app),
+        "proposal_id": proposal_id,
+    }
 
 
 def addresses(app, samples: dict) -> list[str]:

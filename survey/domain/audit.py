@@ -30,6 +30,7 @@ ACTIONS = (
     "store_place",
     "store_import",
     "unit_import",
+    "product_import",
     "user_create",
     "user_update",
     "photo_purge",

@@ -20,6 +20,7 @@ from survey.web import (
     links,
     offline_app,
     photos_api,
+    products_api,
     report_settings,
     review_pages,
     rounds_api,
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     report_settings,
     units,
     rounds_api,
+    products_api,
 )
 
 

@@ -32,7 +32,9 @@ SURVEY_HEADER_START = [
     "review_state", "counts", "compliant", "submitted_by", "received_at", "skus_checked", "notes", "checkout:PE_BAG",
 ]  # fmt: skip
 # New columns are appended (issue 22: transactions_observed), so that programs reading by position keep working.
-SURVEY_HEADER_END = ["label:SELF_DECLARED", "rule_version", "exported_at", "photos", "distance_m", "transactions_observed"]
+SURVEY_HEADER_END = [
+    "label:SELF_DECLARED", "rule_version", "exported_at", "photos", "distance_m", "transactions_observed"
+]  # fmt: skip
 
 
 def read_csv(response) -> list[dict]:

@@ -88,6 +88,7 @@ AUDIT_ACTIONS = {
     "store_import": _l("Stores imported"),
     "unit_import": _l("Units imported"),
     "product_import": _l("Certified products imported"),
+    "product_uncertified": _l("Product marked not certified"),
     "user_create": _l("User created"),
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),

@@ -31,6 +31,7 @@ ACTIONS = (
     "store_import",
     "unit_import",
     "product_import",
+    "product_uncertified",
     "user_create",
     "user_update",
     "photo_purge",

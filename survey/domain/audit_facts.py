@@ -183,6 +183,8 @@ def read_target(target: str) -> Fact:
         return Fact({"store": "store", "user": "user_name", "report": "report_setting"}[kind], key)
     if kind == "survey" and (parsed := audit.as_uuid(key)):
         return Fact("survey", str(parsed))
+    if kind == "product" and key.isdigit():
+        return Fact("product", key)  # a GTIN
     if kind == "rule" and key.isdigit():
         first = int(key)
         phase = next((phase for phase in policy.PHASES if phase.first_year == first), None)

@@ -20,6 +20,7 @@ from survey.web import (
     links,
     offline_app,
     photos_api,
+    products,
     products_api,
     report_settings,
     review_pages,
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     units,
     rounds_api,
     products_api,
+    products,
 )
 
 

@@ -82,6 +82,8 @@ def target_text(fact: Fact, names: dict[str, str]) -> str:
         return str(REPORT_SETTING_NAMES.get(value, value))
     if kind == "round":
         return names.get(f"round:{value}", _("Round no. %(number)s", number=value))
+    if kind == "product":
+        return _("Barcode %(gtin)s", gtin=value)
     return str(value)  # a user's name, or a target of an unknown shape
 
 

@@ -236,6 +236,8 @@ class Survey(db.Model):
     form_version: Mapped[int] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     skus_checked: Mapped[int | None] = mapped_column(Integer)
+    # Customers watched at the checkout while counting its bags (the tally), when the phone says.
+    transactions_observed: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
@@ -270,6 +272,7 @@ class Survey(db.Model):
     photos: Mapped[list[Photo]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="Photo.position"
     )
+    products: Mapped[list[SurveyProduct]] = relationship(cascade="all, delete-orphan", order_by="SurveyProduct.gtin")
 
     __table_args__ = (
         CheckConstraint("source IN ('inspection', 'self_report')", name="source"),
@@ -492,3 +495,48 @@ class StoreProposal(db.Model):
     store: Mapped[Store | None] = relationship()
 
     __table_args__ = (CheckConstraint(one_of("status", PROPOSAL_STATUSES), name="status"),)
+
+
+class Product(db.Model):
+    """A certified eco-labelled product of the published list, known by its GTIN (the barcode's number).
+
+    A product counts in a survey only while its certificate is valid on the visit day; an open end
+    (no date) is taken as no limit on that side."""
+
+    __tablename__ = "product"
+
+    gtin: Mapped[str] = mapped_column(String(14), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(120), default="")
+    label_code: Mapped[str] = mapped_column(ForeignKey("eco_label_type.code"))
+    certificate_no: Mapped[str] = mapped_column(String(60), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class SurveyProduct(db.Model):
+    """An eco-labelled product a survey found on the shelves, read by its barcode or typed.
+
+    Each GTIN once per survey. `label_code` is the label the inspector saw on the pack: it matters
+    only while the GTIN is not on the certified list (a listed product takes the list's label)."""
+
+    __tablename__ = "survey_product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("survey.id"), index=True)
+    gtin: Mapped[str] = mapped_column(String(14), index=True)
+    label_code: Mapped[str | None] = mapped_column(ForeignKey("eco_label_type.code"))
+
+    __table_args__ = (UniqueConstraint("survey_id", "gtin", name="survey_gtin"),)
+
+
+class UncertifiedProduct(db.Model):
+    """A GTIN found in surveys but not on the list, that an admin marked "not certified": from then on it
+    counts for no survey, whatever label its pack showed."""
+
+    __tablename__ = "uncertified_product"
+
+    gtin: Mapped[str] = mapped_column(String(14), primary_key=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -74,7 +74,7 @@ def create_user_command(username: str, role: str, password: str) -> None:
 
 
 def run_import(kind: str, path: str) -> None:
-    """Import a CSV or XLSX file of stores or units, all or nothing, and report."""
+    """Import a CSV or XLSX file of stores, units or products, all or nothing, and report."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -97,6 +97,14 @@ def run_import(kind: str, path: str) -> None:
 def import_stores_command(path: str) -> None:
     """Upsert stores by code (whatever its capitals) from a CSV or XLSX file; one bad row imports nothing."""
     run_import("stores", path)
+
+
+@click.command("import-products")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_products_command(path: str) -> None:
+    """Upsert certified eco-labelled products by GTIN from a CSV or XLSX file; one bad row imports nothing."""
+    run_import("products", path)
 
 
 @click.command("import-units")
@@ -246,6 +254,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         import_stores_command,
         import_units_command,
+        import_products_command,
         convert_store_units_command,
         seed_demo_command,
         photos_report_command,

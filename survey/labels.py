@@ -95,6 +95,8 @@ AUDIT_ACTIONS = {
     "store_place": _l("Store placed from a visit"),
     "store_import": _l("Stores imported"),
     "unit_import": _l("Units imported"),
+    "product_import": _l("Certified products imported"),
+    "product_uncertified": _l("Product marked not certified"),
     "user_create": _l("User created"),
     "user_update": _l("User changed"),
     "photo_purge": _l("Photo deleted to free storage"),
@@ -109,7 +111,11 @@ AUDIT_ACTIONS = {
 }
 # The targets and values of the audit log, read back by survey.domain.audit (survey/web/audit_names.py).
 LINK_STATE_NAMES = {"new": _l("New link"), "revoked": _l("Revoked")}
-IMPORT_SUBJECT_NAMES = {"stores": _l("File of stores"), "units": _l("File of administrative units")}
+IMPORT_SUBJECT_NAMES = {
+    "stores": _l("File of stores"),
+    "units": _l("File of administrative units"),
+    "products": _l("File of certified products"),
+}
 IMPORT_FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel"}
 ZONE_SHORT_NAMES = {"checkout": _l("Checkout"), "store_packed": _l("Store-packed goods")}
 # The yearly report's settings (survey.domain.report_settings.FIELDS): the form's labels and the log's.

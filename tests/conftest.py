@@ -320,6 +320,7 @@ EXPECTED_2025 = {
     "eco_share_avg": 77.8,  # mean(100, 25/30, 10/20) as a percentage
     "eco_label_skus": 5,
     "stores_with_eco_label": 2,
+    "eco_products": 0,  # no survey of the table lists products by barcode
 }
 
 

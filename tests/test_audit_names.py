@@ -41,6 +41,7 @@ CODES = (
     "survey:",
     "report:",
     "link:",
+    "product:",
     "signer_name",
     ">=",
 )
@@ -88,6 +89,8 @@ def record_one_of_each_action() -> None:
         ("store_place", audit.store_target(store), "", "20.646500, 106.051100"),
         ("store_import", audit.import_target("stores", "xlsx"), "", audit.import_counts(2, 0)),
         ("unit_import", "units:33", "", audit.import_counts(504, 0)),
+        ("product_import", audit.import_target("products", "csv"), "", audit.import_counts(13, 1)),
+        ("product_uncertified", "product:8934563138165", "", ""),
         ("user_create", "user:lan", "", audit.user_summary(lan)),
         ("user_update", "user:lan", audit.user_summary(lan), "reviewer, active, password reset"),
         ("photo_purge", f"survey:{earlier}", str(uuid.uuid4()), ""),

@@ -24,14 +24,17 @@ from tests.conftest import EXPECTED_2025, seed_table
 INDICATOR_HEADER = [
     "year", "scope", "code", "name", "stores_in_scope", "stores_surveyed", "stores_compliant", "compliance_pct",
     "compliance_pct_of_surveyed", "coverage_pct", "target_pct", "target_met", "stores_needed", "eco_share_avg",
-    "eco_label_skus", "stores_with_eco_label", "rule_version", "rule_zones", "rule_min_eco_share_pct",
+    "eco_label_skus", "stores_with_eco_label", "eco_products", "rule_version", "rule_zones", "rule_min_eco_share_pct",
     "rule_target_pct", "exported_at",
 ]  # fmt: skip
 SURVEY_HEADER_START = [
     "survey_id", "store_code", "store_name", "store_type", "unit_code", "unit_name", "visited_at", "year", "source",
     "review_state", "counts", "compliant", "submitted_by", "received_at", "skus_checked", "notes", "checkout:PE_BAG",
 ]  # fmt: skip
-SURVEY_HEADER_END = ["label:SELF_DECLARED", "rule_version", "exported_at", "photos", "distance_m"]
+# New columns are appended (issue 22: transactions_observed), so that programs reading by position keep working.
+SURVEY_HEADER_END = [
+    "label:SELF_DECLARED", "rule_version", "exported_at", "photos", "distance_m", "transactions_observed"
+]  # fmt: skip
 
 
 def read_csv(response) -> list[dict]:

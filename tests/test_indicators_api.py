@@ -39,6 +39,7 @@ def test_indicators_2025_match_the_hand_computed_table(api, table):
         "eco_share_avg": 100.0,
         "eco_label_skus": 3,
         "stores_with_eco_label": 1,
+        "eco_products": 0,
         "unit_name": "Phường Phố Hiến",
     }
     assert by_unit["HY-MH"]["stores_compliant"] == 1 and by_unit["HY-MH"]["eco_share_avg"] == 66.7

@@ -26,6 +26,7 @@ SUMMARY_KEYS = {
     "eco_share_avg",
     "eco_label_skus",
     "stores_with_eco_label",
+    "eco_products",
 }
 
 
@@ -330,6 +331,7 @@ def test_zero_denominators_give_null():
         "eco_share_avg": None,
         "eco_label_skus": 0,
         "stores_with_eco_label": 0,
+        "eco_products": 0,
     }
     unsurveyed = indicators.summarise([row("A"), row("B")], 85)
     assert unsurveyed["compliance_pct"] == 0.0
@@ -487,6 +489,7 @@ def test_indicators_for_a_year_with_breakdowns():
         "eco_share_avg": 63.3,  # (50 + 90 + 50) / 3
         "eco_label_skus": 4,
         "stores_with_eco_label": 2,
+        "eco_products": 0,
         "by_unit": [
             {
                 "unit_code": "U1",
@@ -502,6 +505,7 @@ def test_indicators_for_a_year_with_breakdowns():
                 "eco_share_avg": 90.0,
                 "eco_label_skus": 1,
                 "stores_with_eco_label": 1,
+                "eco_products": 0,
             },
             {
                 "unit_code": "U2",
@@ -517,6 +521,7 @@ def test_indicators_for_a_year_with_breakdowns():
                 "eco_share_avg": 50.0,
                 "eco_label_skus": 3,
                 "stores_with_eco_label": 1,
+                "eco_products": 0,
             },
         ],
         "by_type": [
@@ -534,6 +539,7 @@ def test_indicators_for_a_year_with_breakdowns():
                 "eco_share_avg": 50.0,
                 "eco_label_skus": 3,
                 "stores_with_eco_label": 1,
+                "eco_products": 0,
             },
             {
                 "type": "commercial_centre",
@@ -549,6 +555,7 @@ def test_indicators_for_a_year_with_breakdowns():
                 "eco_share_avg": 90.0,
                 "eco_label_skus": 1,
                 "stores_with_eco_label": 1,
+                "eco_products": 0,
             },
         ],
     }

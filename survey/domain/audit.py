@@ -30,6 +30,8 @@ ACTIONS = (
     "store_place",
     "store_import",
     "unit_import",
+    "product_import",
+    "product_uncertified",
     "user_create",
     "user_update",
     "photo_purge",

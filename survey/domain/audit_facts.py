@@ -148,7 +148,7 @@ VALUE_READERS: dict[str, Callable[[str], Fact | None]] = {
     **dict.fromkeys(("link_create", "link_revoke", "link_replace"), read_link),
     **dict.fromkeys(("store_create", "store_update"), read_store),
     "store_close": read_store_or_day,
-    **dict.fromkeys(("store_import", "unit_import"), read_counts),
+    **dict.fromkeys(("store_import", "unit_import", "product_import"), read_counts),
     **dict.fromkeys(("user_create", "user_update"), read_user),
     "photo_purge": read_photo,
     **dict.fromkeys(("survey_superseded", "survey_correction"), read_survey),
@@ -192,6 +192,8 @@ def read_target(target: str) -> Fact:
         return Fact({"store": "store", "user": "user_name", "report": "report_setting"}[kind], key)
     if kind == "survey" and (parsed := audit.as_uuid(key)):
         return Fact("survey", str(parsed))
+    if kind == "product" and key.isdigit():
+        return Fact("product", key)  # a GTIN
     if kind == "rule" and key.isdigit():
         first = int(key)
         phase = next((phase for phase in policy.PHASES if phase.first_year == first), None)
@@ -202,7 +204,7 @@ def read_target(target: str) -> Fact:
         return Fact("proposal", str(parsed))
     if kind == "units" and key.isdigit():
         return Fact("official_units", key)  # a province's official list (official_units.load_official)
-    if kind in ("stores", "units") and key.startswith("file"):
+    if kind in ("stores", "units", "products") and key.startswith("file"):
         # "file" before the import kept its format (audit.import_target), "file:csv" or "file:xlsx" since.
         found = key.rpartition(":")[2]
         return Fact("import", (kind, found if found in IMPORT_FORMATS else None))

@@ -9,6 +9,7 @@ functions of the same name; tests check that both agree.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from models import AdminUnit, EcoLabelLine, EcoLabelType, Store, StoreYearStatus, db
 from survey.domain import indicators, policy, rulebook, store_years
+from survey.domain.products import found
 
 
 def unit_and_descendant_ids(unit: AdminUnit) -> set[int]:
@@ -90,9 +92,12 @@ def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all")
     if unit_ids is not None:
         query = query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
     rows = []
+    products = found.valid_products_by_survey(year, scope)
     for row in db.session.execute(query):
         code, store_type, unit_code, legacy_unit_code, compliant, survey_id = row[:6]
         deciding = store_years.facts_of(row) if survey_id is not None else None
+        if deciding is not None and deciding.id in products:
+            deciding = dataclasses.replace(deciding, eco_products=products[deciding.id])
         rows.append(policy.StoreYear(code, store_type, unit_code, deciding, bool(compliant), legacy_unit_code))
     return rows
 

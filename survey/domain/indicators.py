@@ -60,6 +60,7 @@ INDICATORS = (
     Indicator("eco_share_avg", "percentage", N_("Average eco share (%)"), N_("Eco share %%"), True),
     Indicator("eco_label_skus", "count", N_("Eco-labelled SKUs"), N_("Eco-labelled SKUs")),
     Indicator("stores_with_eco_label", "count", N_("Stores with eco-labelled products")),
+    Indicator("eco_products", "count", N_("Certified eco-labelled products found")),
 )
 KEYS = tuple(indicator.key for indicator in INDICATORS)
 IN_BREAKDOWN = tuple(indicator for indicator in INDICATORS if indicator.in_breakdown)
@@ -110,6 +111,7 @@ def summarise(rows: Iterable[policy.StoreYear], target_pct: int | None) -> dict:
         "eco_share_avg": policy.round_half_up(100 * mean_share(shares)) if shares else None,
         "eco_label_skus": sum(survey.eco_label_skus for survey in deciding),
         "stores_with_eco_label": sum(1 for survey in deciding if survey.eco_label_skus >= 1),
+        "eco_products": len(frozenset().union(*(survey.eco_products for survey in deciding))),
     }
 
 

@@ -83,6 +83,8 @@ class SurveyFacts:
     zones: Mapping[str, ZoneCount]
     eco_label_skus: int  # counted label types only
     superseded: bool = False  # a later correction replaced it
+    # The listed products it found with a certificate valid on the visit day (products.found), by GTIN.
+    eco_products: frozenset[str] = frozenset()
 
     @functools.cached_property
     def pooled(self) -> tuple[int, int]:
@@ -194,6 +196,12 @@ def utc_offset_minutes() -> int:
 def local_day_start_utc(day: date) -> datetime:
     """The UTC moment (naive, as stored) at which a local day begins."""
     return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day(moment: datetime) -> date:
+    """The day a moment falls on in Hưng Yên; a naive moment is UTC, as the database keeps it."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TZ).date()
 
 
 def survey_year(visited_at: datetime) -> int:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from models import Survey, User, db, utcnow
 from survey.domain import audit, policy, rulebook, store_years, survey_fields, vocabularies
+from survey.domain.products import counting
 
 
 def visited_at_iso(survey: Survey) -> str:
@@ -52,6 +53,10 @@ def survey_as_dict(survey: Survey) -> dict:
             for photo in survey.photos
         ],
         "distance_m": distance_from_store(survey),
+        "products": [
+            {"gtin": p.gtin, "label": p.label, "listed": p.listed, "certificate_valid": p.certificate_valid}
+            for p in counting.products_of(survey)
+        ],
     }
 
 

@@ -23,6 +23,8 @@ MAX_BATCH = 200
 MAX_NOTES = 2000
 MAX_PHOTOS = 10  # per survey from the phone; a store manager's self-report takes fewer (photos.SELF_REPORT_PHOTOS)
 MAX_CAPTION = 120
+MAX_PRODUCTS = 500  # eco-labelled products read in one survey
+MAX_TRANSACTIONS = 500  # customers watched at the checkout
 FORM_VERSIONS = (1,)  # every form version the server ever issued stays accepted
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -111,6 +113,14 @@ class PhotoRef(Payload):
     caption: clean_text(MAX_CAPTION) = ""
 
 
+class ProductRef(Payload):
+    """An eco-labelled product found in the store, by its barcode's number; the label its pack showed
+    matters only when the GTIN is not on the certified list. Digits and check digit: `sync`."""
+
+    gtin: Annotated[str, Field(strict=True, min_length=1, max_length=20)]
+    label: clean_text(40, min_length=1) | None = None
+
+
 class SurveyIn(Payload):
     """One store visit as the phone sends it."""
 
@@ -134,6 +144,9 @@ class SurveyIn(Payload):
     photos: Annotated[list[PhotoRef], Field(max_length=MAX_PHOTOS)] = []
     # The id of an earlier survey of the same store, by the same sender, that this one corrects.
     supersedes: UuidText | None = None
+    # Products read by barcode; when given, the eco-label counts are derived from them (products.counting).
+    products: Annotated[list[ProductRef], Field(max_length=MAX_PRODUCTS)] | None = None
+    transactions_observed: Annotated[int, Field(strict=True, ge=1, le=MAX_TRANSACTIONS)] | None = None
 
     @field_validator("visited_at")
     @classmethod

@@ -37,6 +37,7 @@ class SurveyField:
     typed: Literal["count", "text"] | None = None  # typed into an input of its own on the phone
     phone_input: str = ""  # that input's element id on the app's page
     label: str = ""  # its name for people, a message id: the input's label, the Excel export's header
+    counted: bool = False  # a whole number, written as one in the Excel export even with no input of its own
 
 
 FIELDS = (
@@ -70,6 +71,16 @@ FIELDS = (
     SurveyField("location", "object"),
     SurveyField("photos", "list", added_later=True),
     SurveyField("supersedes", "scalar", added_later=True),
+    SurveyField("products", "list", added_later=True),
+    SurveyField(
+        "transactions_observed",
+        "scalar",
+        stored_as_is=True,
+        exported=True,
+        added_later=True,
+        label=N_("Customers watched at the checkout"),
+        counted=True,
+    ),
 )
 NAMES = tuple(field.name for field in FIELDS)
 STORED_AS_IS = tuple(field.name for field in FIELDS if field.stored_as_is)

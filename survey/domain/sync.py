@@ -22,6 +22,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from models import EcoLabelType, PackagingCategory, Photo, Store, Survey, User, db
 from survey.domain import audit, store_years, survey_fields
 from survey.domain.payload_errors import empty_checkout_message, field_errors
+from survey.domain.products import counting, in_surveys
 from survey.domain.proposals import references
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn, place_errors
 from survey.domain.sync_rows import Accepted, KnownSurvey, build_rows, insert_rows
@@ -38,6 +39,8 @@ def canonical_hash(survey: SurveyIn) -> str:
             del data[name]
     data["visited_at"] = survey.visited_moment.astimezone(UTC).isoformat()
     data["packaging"] = sorted(data["packaging"], key=lambda line: (line["zone"], line["category"]))
+    if data.get("products"):
+        data["products"] = sorted(data["products"], key=lambda line: (line["gtin"], line["label"] or ""))
     data["eco_labels"] = sorted(
         data["eco_labels"], key=lambda line: (line["label"], line["product_group"], line["sku_count"])
     )
@@ -64,6 +67,8 @@ class Batch:
     counted_labels: dict[str, bool]  # every eco-label type: is it counted?
     known: dict[uuid.UUID, KnownSurvey]
     taken_photos: set[uuid.UUID]
+    listed: dict[str, counting.Listed]  # the certified list's entries for the batch's GTINs
+    uncertified: set[str]  # the batch's unlisted GTINs an admin marked not certified
     # The batch's later copies of an id it accepted first: they share that survey's fate if its write fails.
     echoes: dict[uuid.UUID, list[int]] = field(default_factory=dict)
 
@@ -76,6 +81,7 @@ class Batch:
         ids = {uuid.UUID(survey.id) for survey in surveys}
         ids |= {uuid.UUID(survey.supersedes) for survey in surveys if survey.supersedes is not None}
         photo_ids = {uuid.UUID(photo.id) for survey in surveys for photo in survey.photos}
+        gtins = {product.gtin for survey in surveys for product in survey.products or ()}
         known_query = select(
             Survey.id,
             Survey.content_hash,
@@ -101,6 +107,8 @@ class Batch:
             taken_photos=set(db.session.scalars(select(Photo.id).where(Photo.id.in_(photo_ids))))
             if photo_ids
             else set(),
+            listed=counting.listed_for(gtins),
+            uncertified=counting.uncertified_among(gtins),
         )
 
 
@@ -185,8 +193,18 @@ def admit(
     if earlier is not None and earlier.superseded:
         return already_corrected(survey.id), None
     try:
+        labels = batch.eco, batch.counted_labels
         admitted = build_rows(
-            index, survey, content_hash, store_id, source, sender, now, batch.eco, batch.counted_labels, earlier
+            index,
+            survey,
+            content_hash,
+            store_id,
+            source,
+            sender,
+            now,
+            *labels,
+            earlier,
+            in_surveys.derived(survey, batch.listed, batch.uncertified),
         )
     except (ValueError, OverflowError, TypeError) as error:
         return unreadable(survey.id, error), None
@@ -247,6 +265,7 @@ def check_references(
     for index, line in enumerate(survey.eco_labels):
         if line.label not in batch.counted_labels:
             errors[f"eco_labels.{index}.label"] = _("Unknown eco-label type.")
+    errors.update(in_surveys.errors(survey, batch.listed, batch.counted_labels))
     errors.update(photo_errors([uuid.UUID(photo.id) for photo in survey.photos], batch.taken_photos))
     return store_id, errors
 

@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, insert, update
 
-from models import EcoLabelLine, PackagingLine, Photo, Survey, User, db
+from models import EcoLabelLine, PackagingLine, Photo, Survey, SurveyProduct, User, db
 from survey.domain import policy, store_years, survey_fields
+from survey.domain.products import counting
 from survey.domain.schemas import SurveyIn
 
 
@@ -44,6 +45,7 @@ class Accepted:
     packaging_rows: list[dict]
     label_rows: list[dict]
     photo_rows: list[dict]
+    product_rows: list[dict]
     new: store_years.NewSurvey
 
 
@@ -58,14 +60,19 @@ def build_rows(
     eco: Mapping[str, bool],
     counted_labels: Mapping[str, bool],
     earlier: KnownSurvey | None,
+    derived: list[tuple[str, int]] | None = None,
 ) -> Accepted:
-    """The rows of a checked survey, and what the store-year table needs to weigh it."""
+    """The rows of a checked survey, and what the store-year table needs to weigh it.
+
+    `derived`: the eco-label lines worked out from the survey's products, when it lists any; they
+    stand in for typed counts (products.counting)."""
     survey_id = uuid.UUID(survey.id)
     # The batch's order is its order of receipt: a later survey of the same visit time wins the tie,
     # as it did when each survey was stored on its own.
     received_at = now.astimezone(UTC) + timedelta(microseconds=index)
     row = survey_row(survey, survey_id, store_id, source, sender, received_at, content_hash, earlier)
     lines = [(line.zone, line.category, line.count) for line in survey.packaging]
+    labels = derived if derived is not None else [(line.label, line.sku_count) for line in survey.eco_labels]
     facts = policy.SurveyFacts(
         id=str(survey_id),
         source=source,
@@ -73,7 +80,7 @@ def build_rows(
         visited_at=survey.visited_moment.astimezone(UTC),
         received_at=received_at,
         zones=policy.zone_counts(lines, eco),
-        eco_label_skus=sum(line.sku_count for line in survey.eco_labels if counted_labels.get(line.label)),
+        eco_label_skus=sum(count for label, count in labels if counted_labels.get(label)),
     )
     photo_ids = [uuid.UUID(photo.id) for photo in survey.photos]
     return Accepted(
@@ -87,21 +94,35 @@ def build_rows(
             {"survey_id": survey_id, "zone": zone, "category_code": category, "count": count}
             for zone, category, count in lines
         ],
-        label_rows=[
-            {
-                "survey_id": survey_id,
-                "label_code": line.label,
-                "product_group": line.product_group,
-                "sku_count": line.sku_count,
-            }
-            for line in survey.eco_labels
-        ],  # fmt: skip
+        label_rows=label_rows(survey, survey_id, derived),
         photo_rows=[
             {"id": photo_id, "survey_id": survey_id, "position": position, "caption": photo.caption}
             for position, (photo_id, photo) in enumerate(zip(photo_ids, survey.photos, strict=True))
         ],
+        product_rows=[
+            {"survey_id": survey_id, "gtin": code, "label_code": label}
+            for code, label in counting.distinct((product.gtin, product.label) for product in survey.products or ())
+        ],
         new=store_years.NewSurvey(store_id, row["visit_year"], facts),
     )
+
+
+def label_rows(survey: SurveyIn, survey_id: uuid.UUID, derived: list[tuple[str, int]] | None) -> list[dict]:
+    """The eco-label lines: derived from the products when the survey lists any, else as typed."""
+    if derived is not None:
+        return [
+            {"survey_id": survey_id, "label_code": label, "product_group": "", "sku_count": count}
+            for label, count in derived
+        ]
+    return [
+        {
+            "survey_id": survey_id,
+            "label_code": line.label,
+            "product_group": line.product_group,
+            "sku_count": line.sku_count,
+        }
+        for line in survey.eco_labels
+    ]
 
 
 def survey_row(
@@ -146,6 +167,7 @@ def insert_rows(accepted: list[Accepted]) -> None:
         (PackagingLine.__table__, [row for item in accepted for row in item.packaging_rows]),
         (EcoLabelLine.__table__, [row for item in accepted for row in item.label_rows]),
         (Photo.__table__, [row for item in accepted for row in item.photo_rows]),
+        (SurveyProduct.__table__, [row for item in accepted for row in item.product_rows]),
     ):
         if rows:
             db.session.execute(insert(table), rows)

@@ -75,7 +75,7 @@ def survey_columns(categories: list[tuple[str, str]], labels: list[str]) -> tupl
         Column("compliant", N_("Compliant"), "flag"),
         Column("submitted_by", N_("Sent by")),
         Column("received_at", N_("Received at"), "datetime"),
-        *[Column(field.name, field.label, field.typed or "text") for field in survey_fields.FIELDS if field.exported],
+        *[field_column(field) for field in survey_fields.FIELDS if field.exported and not field.added_later],
         *[
             Column(f"{zone}:{code}", "", "count", named_after=(("zone", zone), ("category", code)))
             for zone, code in categories
@@ -88,7 +88,14 @@ def survey_columns(categories: list[tuple[str, str]], labels: list[str]) -> tupl
         Column("exported_at", N_("Exported at"), "datetime"),
         Column("photos", N_("Photos")),
         Column("distance_m", N_("Distance from the store (m)"), "count"),
+        # Fields added after the export's first columns were settled go last: programs reading by
+        # position keep working.
+        *[field_column(field) for field in survey_fields.FIELDS if field.exported and field.added_later],
     )
+
+
+def field_column(field: survey_fields.SurveyField) -> Column:
+    return Column(field.name, field.label, field.typed or ("count" if field.counted else "text"))
 
 
 def survey_table(year: int, photo_url: Callable[[str], str] = str) -> Table:
@@ -128,11 +135,12 @@ def survey_table(year: int, photo_url: Callable[[str], str] = str) -> Table:
                 survey.store.unit.name, visited_at_iso(survey), survey.visit_year, survey.source, survey.review_state,
                 review.counts(survey), policy.is_compliant(zones, rule),
                 survey.submitted_by.username if survey.submitted_by else "", survey.received_at.isoformat() + "Z",
-                *[getattr(survey, name) for name in survey_fields.EXPORTED],
+                *[getattr(survey, name) for name in survey_fields.EXPORTED if name not in survey_fields.ADDED_LATER],
                 *[counts.get(key, 0) for key in categories], *[label_counts.get(code, 0) for code in labels],
                 rule.version, stamp,
                 "\n".join(photo_url(str(photo.id)) for photo in survey.photos if photo.received_at is not None),
                 review.distance_from_store(survey),
+                *[getattr(survey, name) for name in survey_fields.EXPORTED if name in survey_fields.ADDED_LATER],
             ]
         )  # fmt: skip
     return Table(survey_columns(categories, labels), rows)

@@ -20,6 +20,8 @@ from survey.web import (
     links,
     offline_app,
     photos_api,
+    products,
+    products_api,
     proposals_api,
     proposals_pages,
     report_settings,
@@ -53,6 +55,8 @@ BLUEPRINTS = (
     rounds_api,
     proposals_api,
     proposals_pages,
+    products_api,
+    products,
 )
 
 

@@ -85,6 +85,8 @@ def target_text(fact: Fact, names: dict[str, str]) -> str:
     if kind == "proposal":
         name = names.get(f"proposal:{value}")
         return _("Store found in the field: %(name)s", name=name) if name else _("Store found in the field")
+    if kind == "product":
+        return _("Barcode %(gtin)s", gtin=value)
     return str(value)  # a user's name, or a target of an unknown shape
 
 

@@ -89,6 +89,11 @@ PICTURE_BODY = {
 PATHS = {
     "/api/v1/csrf": {"get": Operation("A fresh CSRF token", ROLES, "CsrfAnswer", (401,))},
     "/api/v1/stores": {"get": Operation("Stores for the offline registry", ROLES, "StoresAnswer", (401,))},
+    "/api/v1/products": {
+        "get": Operation(
+            "The certified eco-labelled products, for the phone's offline copy", ROLES, "ProductsAnswer", (401,)
+        )
+    },
     "/api/v1/surveys": {
         "post": Operation(
             "Sync a batch of at most 200 surveys; one result per survey, in order",

@@ -117,6 +117,24 @@ ANSWERS = {
     **ROUND_ANSWERS,
     **PROPOSAL_ANSWERS,
     "CsrfAnswer": closed({"csrf_token": STRING}),
+    "ProductsAnswer": closed(
+        {
+            "products": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "gtin": STRING,
+                        "name": STRING,
+                        "brand": STRING,
+                        "label": STRING,
+                        "certificate_no": STRING,
+                        "valid_from": nullable(DAY),
+                        "valid_to": nullable(DAY),
+                    }
+                ),
+            }
+        }
+    ),
     "HealthAnswer": closed({"status": {"type": "string", "const": "ok"}}),
     "SurveySummary": closed(
         {
@@ -170,6 +188,17 @@ ANSWERS = {
                 "items": closed({"id": UUID, "caption": STRING, "received": {"type": "boolean"}}),
             },
             "distance_m": {**nullable(INTEGER), "description": "Metres from the store's registered place"},
+            "products": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "gtin": STRING,
+                        "label": nullable(STRING),
+                        "listed": {"type": "boolean"},
+                        "certificate_valid": {**nullable({"type": "boolean"}), "description": "null when unlisted"},
+                    }
+                ),
+            },
         }
     ),
     "PhotoAnswer": closed({"id": UUID, "status": {"type": "string", "enum": ["created", "duplicate"]}}),

@@ -1,4 +1,4 @@
-"""Import stores and administrative units from CSV or XLSX files, all or nothing.
+"""Import stores, administrative units and certified products from CSV or XLSX files, all or nothing.
 
 Every row is checked before anything is written, so a file with one bad line
 leaves the database as it was and the report names the bad lines (the first
@@ -19,6 +19,7 @@ from models import Store, User, db
 from survey.domain import audit
 from survey.domain.importing.files import MAX_EMPTY_RUN, is_workbook
 from survey.domain.importing.headers import COLUMNS, HEADERS
+from survey.domain.importing.products import check_products, save_products
 from survey.domain.importing.rows import (
     MAX_COLUMNS,
     MAX_ERRORS,
@@ -30,6 +31,7 @@ from survey.domain.importing.rows import (
 )
 from survey.domain.importing.stores import EXAMPLE_STORE, TYPE_NAMES, check_stores
 from survey.domain.importing.units import check_units, save_units
+from survey.domain.products import counting
 
 __all__ = [
     "COLUMNS",
@@ -47,8 +49,11 @@ __all__ = [
 ]
 
 
+CHECKS = {"stores": check_stores, "units": check_units, "products": check_products}
+
+
 def import_file(kind: str, data: bytes, actor: User | None = None, filename: str = "") -> ImportReport:
-    """Check every row of a CSV or XLSX file of stores or units, then upsert them all or none (audited).
+    """Check every row of a CSV or XLSX file of stores, units or products, then upsert them all or none (audited).
 
     The content tells an XLSX workbook from a CSV file; the filename only helps when it
     cannot (a damaged workbook named .xlsx is reported as a workbook, not as bad text).
@@ -56,7 +61,7 @@ def import_file(kind: str, data: bytes, actor: User | None = None, filename: str
     report = ImportReport()
     errors: list[LineError] = []
     rows = read_rows(data, filename, kind, errors)
-    records = [] if rows is None else check_stores(rows) if kind == "stores" else check_units(rows)
+    records = [] if rows is None else CHECKS[kind](rows)
     if errors:
         errors.sort(key=lambda error: error.line)
         report.errors, report.more_errors = errors[:MAX_ERRORS], max(0, len(errors) - MAX_ERRORS)
@@ -64,9 +69,11 @@ def import_file(kind: str, data: bytes, actor: User | None = None, filename: str
     try:
         if kind == "stores":
             upsert(Store, records, report, key=str.lower)
+        elif kind == "products":
+            counting.rederive(save_products(records, report))
         else:
             save_units(records, report)
-        codes = ", ".join(record["code"] for record in records)
+        codes = ", ".join(record.get("code") or record["gtin"] for record in records)
         target = audit.import_target(kind, "xlsx" if is_workbook(data, filename) else "csv")
         summary = audit.import_counts(report.created, report.updated)
         audit.record(actor, f"{kind[:-1]}_import", target, "", summary, codes)

@@ -29,13 +29,27 @@ HEADERS = {
         "lat": N_("Latitude"),
         "lon": N_("Longitude"),
     },
+    "products": {
+        "gtin": N_("Barcode number (GTIN)"),
+        "name": N_("Product name"),
+        "brand": N_("Brand"),
+        "label": N_("Eco-label type"),
+        "certificate_no": N_("Certificate number"),
+        "valid_from": N_("Valid from"),
+        "valid_to": N_("Valid to"),
+    },
 }
 COLUMNS = {
     "stores": tuple(HEADERS["stores"]),
+    "products": tuple(HEADERS["products"]),
     "units": tuple("code name level parent_code valid_from valid_to".split()),
 }
 # Columns a file may leave out altogether (an empty value then).
-OPTIONAL_COLUMNS = {"stores": ("legacy_unit_code",), "units": ()}
+OPTIONAL_COLUMNS = {
+    "stores": ("legacy_unit_code",),
+    "units": (),
+    "products": ("brand", "certificate_no", "valid_from", "valid_to"),
+}
 
 
 def header_key(text: str) -> str:

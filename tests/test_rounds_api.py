@@ -255,6 +255,6 @@ def test_an_inspector_sees_their_stores_in_the_rounds_in_progress(api, app, monk
 
 def test_an_id_past_the_largest_integer_is_a_404_not_an_overflow(client, auth):
     auth.login("admin")
-    for path in ("/api/v1/rounds/2056288655941867422251389670129664/progress", f"/api/v1/rounds/{2**63}/progress"):
-        assert client.get(path).status_code == 404
-    assert client.get(f"/api/v1/rounds/{2**63 - 1}/progress").status_code == 404
+    for number in (2056288655941867422251389670129664, 2**63, 2**63 - 1, 2**31):
+        assert client.get(f"/api/v1/rounds/{number}/progress").status_code == 404
+    assert client.get(f"/api/v1/rounds/{2**31 - 1}/progress").status_code == 404  # the largest a column holds

@@ -80,10 +80,10 @@ def refuse_nul_in_address() -> None:
 
 
 class DatabaseInteger(IntegerConverter):
-    """`<int:…>` that stops at the largest id a database column holds: a longer number is a 404, not
-    an overflow (SQLite and PostgreSQL both refuse integers past 2^63 - 1)."""
+    """`<int:…>` that stops at the largest value an INTEGER column holds: a larger number is a 404, not
+    an overflow (PostgreSQL's INTEGER ends at 2^31 - 1; SQLite refuses past 2^63 - 1)."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = 2**63 - 1, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = 2**31 - 1, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -157,3 +157,10 @@ def test_sql_gathering_agrees_with_the_pure_policy(app):
             got = indicators.indicators_from_rows([s for s in gathered if s.code.startswith("R-")], year, rule)
             assert got == expected, year
         assert r_units  # the random stores really were spread over units
+
+
+def test_a_year_of_thousands_of_digits_is_a_400_not_a_500(api):
+    """int() refuses over 4,300 digits with a ValueError; the fuzzer found it as a 500."""
+    api.login("reviewer")
+    for year in ("1" + "0" * 5000, "02025", "20255"):
+        assert api.get(f"/api/v1/indicators?year={year}").status_code == 400

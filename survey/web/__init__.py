@@ -24,6 +24,7 @@ from survey.web import (
     products_api,
     proposals_api,
     proposals_pages,
+    query_args,
     report_settings,
     review_pages,
     rounds_api,
@@ -83,7 +84,7 @@ class DatabaseInteger(IntegerConverter):
     """`<int:…>` that stops at the largest value an INTEGER column holds: a larger number is a 404, not
     an overflow (PostgreSQL's INTEGER ends at 2^31 - 1; SQLite refuses past 2^63 - 1)."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = 2**31 - 1, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = query_args.MAX_ID, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -139,8 +139,9 @@ def review_survey(survey_id: str):
 def indicators():
     """Compute the indicators of docs/policy.md for one year, optionally for one unit."""
     year_text = request.args.get("year", "")
-    # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
-    if not (year_text.isascii() and year_text.isdigit()) or not 1900 <= int(year_text) <= 2200:
+    # ASCII digits only ("²" is a digit to str.isdigit, and int() refuses it), and four of them: int() refuses
+    # a number of over 4,300 digits.
+    if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4) or not 1900 <= int(year_text) <= 2200:
         return json_error(400, "bad_year", "Give the year as ?year=YYYY.")
     unit = None
     if unit_code := request.args.get("unit"):

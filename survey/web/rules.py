@@ -69,7 +69,7 @@ def new_version(first_year: int):
         form.based_on.data = str(current.version) if current else ""
     if form.validate_on_submit():
         text = form.based_on.data or ""
-        based_on = int(text) if text.isascii() and text.isdigit() else None
+        based_on = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None  # a version number
         try:
             rule = rule_versions.save_version(
                 phase,

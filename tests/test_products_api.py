@@ -3,6 +3,8 @@ says: the import all or nothing, the list's API, GTINs checked, eco-label counts
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
@@ -247,3 +249,20 @@ def test_a_list_imported_later_counts_the_stored_surveys_again(app, runner, api,
 def test_gtin_tidy_is_not_applied_to_the_api():
     """The API takes digits only; spaces are tidied on the pages and in files, never guessed here."""
     assert gtin.problem(" " + SOAP) == "digits"
+
+
+def test_the_products_export_counts_stores_with_a_valid_and_an_expired_certificate(app, listed, api, client):
+    api.login("inspector")
+    for store in ("S-001", "S-002"):
+        assert sync(api, survey([{"gtin": SOAP}, {"gtin": BAG}], store_code=store))["status"] == "created"
+    api.login("reviewer")
+    response = api.get("/api/v1/indicators?year=2025")
+    assert response.get_json()["eco_products"] == 1
+    text = client.get("/exports/products/2025.csv").data.decode("utf-8-sig")
+    rows = {row["gtin"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert set(rows) == {SOAP, BAG}
+    assert (rows[SOAP]["stores_valid"], rows[SOAP]["stores_expired"]) == ("2", "0")
+    assert (rows[BAG]["stores_valid"], rows[BAG]["stores_expired"]) == ("0", "2")
+    assert rows[BAG]["valid_to"] == "2024-12-31" and rows[SOAP]["label"] == "VN_ECOLABEL"
+    workbook = client.get("/exports/products/2025.xlsx")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"

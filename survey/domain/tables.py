@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from models import Store, Survey, db
 from survey.domain import figures, indicators, policy, review, rulebook, survey_fields, vocabularies
 from survey.domain.indicators import N_
+from survey.domain.products import found
 from survey.domain.review import visited_at_iso
 
 FIGURES = indicators.KEYS  # a column each, in the registry's order
@@ -183,3 +184,30 @@ def indicator_table(year: int) -> Table:
     ]
     rows += [[year, "type", e["type"], "", *[e[key] for key in FIGURES], *tail] for e in result["by_type"]]
     return Table(indicator_columns(), rows)
+
+
+PRODUCT_COLUMNS = (
+    Column("year", N_("Year"), "year"),
+    Column("gtin", N_("Barcode number (GTIN)")),
+    Column("name", N_("Product name")),
+    Column("brand", N_("Brand")),
+    Column("label", N_("Eco-label type"), "code", "eco_label"),
+    Column("certificate_no", N_("Certificate number")),
+    Column("valid_to", N_("Valid to"), "date"),
+    Column("stores_valid", N_("Stores where found, certificate valid"), "count"),
+    Column("stores_expired", N_("Stores where found, certificate not valid that day"), "count"),
+    Column("exported_at", N_("Exported at"), "datetime"),
+)
+
+
+def product_table(year: int) -> Table:
+    """The certified products the year's deciding surveys found, one row each (products.found)."""
+    stamp = export_time()
+    rows = [
+        [
+            year, item.gtin, item.name, item.brand, item.label, item.certificate_no,
+            item.valid_to.isoformat() if item.valid_to else None, item.stores_valid, item.stores_expired, stamp,
+        ]
+        for item in found.products_of_year(year)
+    ]  # fmt: skip
+    return Table(PRODUCT_COLUMNS, rows)

@@ -52,15 +52,16 @@ def survey_table(year: int) -> tables.Table:
     return tables.survey_table(year, photo_url=photo_url)
 
 
-TABLES = {"surveys": survey_table, "indicators": tables.indicator_table}
+TABLES = {"surveys": survey_table, "indicators": tables.indicator_table, "products": tables.product_table}
+FILE_NAMES = {"surveys": "phieu-kiem-tra", "indicators": "chi-tieu", "products": "san-pham-nhan-sinh-thai"}
 
 
 @bp.route("/exports/<kind>/<int:year>.<fmt>")
 @role_required("reviewer", "admin")
 def export(kind: str, year: int, fmt: str):
-    """Download a year's surveys or indicators as CSV (for programs) or XLSX (for people)."""
+    """Download a year's surveys, indicators or products found as CSV (for programs) or XLSX (for people)."""
     if kind not in TABLES or fmt not in ("csv", "xlsx") or not 1900 <= year <= 2200:
         abort(404)
     table = TABLES[kind](year)
-    name = f"{'phieu-kiem-tra' if kind == 'surveys' else 'chi-tieu'}-{year}"
+    name = f"{FILE_NAMES[kind]}-{year}"
     return as_csv(table, name) if fmt == "csv" else as_xlsx(table, name)

@@ -6,6 +6,9 @@ once however many stores or surveys it was seen in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import and_, select
 
 from models import Product, StoreYearStatus, SurveyProduct, db
@@ -34,3 +37,39 @@ def valid_products_by_survey(year: int, scope: str = "all") -> dict[str, frozens
         if Listed(label, valid_from, valid_to).valid_on(policy.local_day(visited_at)):
             found.setdefault(str(survey_id), set()).add(gtin)
     return {survey_id: frozenset(gtins) for survey_id, gtins in found.items()}
+
+
+@dataclass(frozen=True)
+class FoundProduct:
+    """A listed product the year's deciding surveys found: in how many stores, and how often its
+    certificate had run out (or not begun) on the day it was seen."""
+
+    gtin: str
+    name: str
+    brand: str
+    label: str
+    certificate_no: str
+    valid_to: date | None
+    stores_valid: int  # surveyed stores where it was seen with a valid certificate
+    stores_expired: int  # surveyed stores where it was seen while its certificate was not valid
+
+
+def products_of_year(year: int, scope: str = "all") -> list[FoundProduct]:
+    """Every listed product found by the year's deciding surveys, the most widely found first."""
+    status = StoreYearStatus.__table__
+    rows = db.session.execute(
+        select(status.c.store_id, status.c.visited_at, Product)
+        .join(SurveyProduct, SurveyProduct.survey_id == status.c.survey_id)
+        .join(Product, Product.gtin == SurveyProduct.gtin)
+        .where(and_(status.c.year == year, status.c.scope == scope))
+    )
+    stores: dict[str, tuple[Product, set[int], set[int]]] = {}
+    for store_id, visited_at, product in rows:
+        entry = stores.setdefault(product.gtin, (product, set(), set()))
+        listed = Listed(product.label_code, product.valid_from, product.valid_to)
+        (entry[1] if listed.valid_on(policy.local_day(visited_at)) else entry[2]).add(store_id)
+    found = [
+        FoundProduct(p.gtin, p.name, p.brand, p.label_code, p.certificate_no, p.valid_to, len(valid), len(expired))
+        for p, valid, expired in stores.values()
+    ]
+    return sorted(found, key=lambda item: (-item.stores_valid, -item.stores_expired, item.name, item.gtin))

@@ -242,7 +242,8 @@ def test_the_survey_export_links_the_received_photos_and_gives_the_distance(app,
     auth.login("reviewer")
     rows = read_export(client, "surveys", 2025, fmt)
     header = list(rows[0])
-    assert header[-4:] == ["rule_version", "exported_at", "photos", "distance_m"]  # new columns at the end only
+    # New columns at the end only (transactions_observed came after the photos).
+    assert header[-5:] == ["rule_version", "exported_at", "photos", "distance_m", "transactions_observed"]
     by_id = {row["survey_id"]: row for row in rows}
     links = by_id[survey_id]["photos"].split("\n")
     assert links == [

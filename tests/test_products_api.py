@@ -266,3 +266,17 @@ def test_the_products_export_counts_stores_with_a_valid_and_an_expired_certifica
     assert rows[BAG]["valid_to"] == "2024-12-31" and rows[SOAP]["label"] == "VN_ECOLABEL"
     workbook = client.get("/exports/products/2025.xlsx")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+
+
+def test_the_yearly_report_has_a_short_table_of_the_products_found(app, listed, api, client, auth):
+    api.login("inspector")
+    assert sync(api, survey([{"gtin": SOAP}, {"gtin": BAG}]))["status"] == "created"
+    auth.login("reviewer")
+    html = client.get("/report?year=2025").get_data(as_text=True)
+    table = html[html.index('id="report-products-found"') :]
+    table = table[: table.index("</table>")]
+    assert "Xà phòng Sạch (Sạch)" in table and "Túi tự hủy (Xanh)" in table
+    assert "Nhãn sinh thái Việt Nam" in table
+    assert "1 sản phẩm trong danh sách được chứng nhận" in html
+    empty_year = client.get("/report?year=2024").get_data(as_text=True)
+    assert 'id="report-products-found"' not in empty_year

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from models import Store, db
 from survey.domain import figures, policy
+from survey.domain.products import found
 from survey.domain.report.period import Period
 
 
@@ -28,6 +29,7 @@ class Content:
     store_names: Mapping[str, str]  # store code: name
     unit_names: Mapping[str, str]  # unit code: name
     produced_at: datetime  # local time
+    products: tuple[found.FoundProduct, ...] = ()  # the certified products the last year's surveys found
 
     @property
     def last(self) -> dict:
@@ -50,4 +52,5 @@ def read(period: Period, level: str) -> Content:
         store_names=dict(db.session.execute(select(Store.code, Store.name)).all()),
         unit_names=figures.unit_names(),
         produced_at=policy.local_now(),
+        products=tuple(found.products_of_year(period.last)),
     )

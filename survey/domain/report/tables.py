@@ -16,6 +16,7 @@ from survey.domain.report.blocks import Bar, Chart, Column, Table
 from survey.domain.report.content import Content
 
 FIGURE_KEYS = tuple(indicator.key for indicator in IN_BREAKDOWN)
+PRODUCTS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,26 @@ class Tables:
             for year in self.content.period.years
         )
         return Table("report-labels-by-year", columns, rows)
+
+    def products_found(self, limit: int = PRODUCTS_SHOWN) -> Table:
+        """The certified products the last year's surveys found, the most widely found first (a short table:
+        the export lists them all)."""
+        columns = (
+            Column(_("Product"), numeric=False),
+            Column(_("Eco-label type"), numeric=False),
+            Column(_("Stores where found, certificate valid")),
+            Column(_("Stores where found, certificate not valid that day")),
+        )
+        rows = tuple(
+            (
+                f"{item.name} ({item.brand})" if item.brand else item.name,
+                self.names.label_types.get(item.label, item.label),
+                self.n(item.stores_valid),
+                self.n(item.stores_expired),
+            )
+            for item in self.content.products[:limit]
+        )
+        return Table("report-products-found", columns, rows)
 
     def unit_years(self) -> UnitYears:
         """Each unit's figures in each year of the period."""

@@ -12,7 +12,7 @@ from survey.domain import indicators, policy
 from survey.domain.report.blocks import Block, Heading, Items, Paragraph, Placeholder
 from survey.domain.report.content import Content
 from survey.domain.report.period import subject
-from survey.domain.report.tables import Names, Tables
+from survey.domain.report.tables import PRODUCTS_SHOWN, Names, Tables
 
 
 class Writer:
@@ -277,9 +277,30 @@ class Writer:
                 blocks.append(Items(lines))
         else:
             blocks.append(self.tables.labels_by_year())
+        blocks += self.products_found()
         blocks.append(
             Paragraph(_("The plan encourages eco-labelled products but sets no number: they are reported, not scored."))
         )
+        return blocks
+
+    def products_found(self) -> list[Block]:
+        """The certified products read by barcode in the last year, when the surveys named any."""
+        products = self.content.products
+        if not products:
+            return []
+        valid = sum(1 for item in products if item.stores_valid)
+        text = _(
+            "%(n)s products of the certified list were found in %(year)s; %(expired)s were seen with a certificate "
+            "that was not valid on the day.",
+            n=self.n(valid),
+            year=self.period.last,
+            expired=self.n(sum(1 for item in products if item.stores_expired)),
+        )
+        blocks: list[Block] = [Paragraph(text), self.tables.products_found()]
+        if len(products) > PRODUCTS_SHOWN:
+            blocks.append(
+                Paragraph(_("The %(n)s most widely found; the products export lists them all.", n=PRODUCTS_SHOWN))
+            )
         return blocks
 
     # The stores still to act on, in the last year of the period.

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from app import create_app
-from models import ComplianceRule, PackagingCategory, Store, StoreYearStatus, Survey, User, db
+from models import ComplianceRule, PackagingCategory, Product, Store, StoreYearStatus, Survey, SurveyProduct, User, db
 from survey.domain import store_years
 from survey.settings import database_url
 
@@ -65,6 +65,9 @@ def test_init_db_twice_then_seed_demo(tmp_path):
         surveys = db.session.scalar(select(func.count()).select_from(Survey))
         assert stores >= 10 and surveys >= 30
         assert all(name.startswith("[Demo]") for name in db.session.scalars(select(Store.name)))
+        # The 2026 surveys list products read by barcode: every one was accepted (their GTINs are real).
+        assert all(name.startswith("[Demo]") for name in db.session.scalars(select(Product.name)))
+        assert db.session.scalar(select(func.count()).select_from(SurveyProduct)) >= 10
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     with app.app_context():

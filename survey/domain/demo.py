@@ -16,8 +16,9 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from models import AdminUnit, Store, User, db
+from models import AdminUnit, Product, Store, User, db
 from survey.domain import official_units, policy, sync
+from survey.domain.products import gtin
 
 DEMO_USERS = (("demo-inspector", "inspector"), ("demo-reviewer", "reviewer"), ("demo-admin", "admin"))
 DEMO_NAMESPACE = uuid.UUID("6f1c1f9e-6a59-4c36-9d0f-5d0a4f0b2d11")
@@ -46,6 +47,21 @@ DEMO_STORES = (
 )  # fmt: skip
 
 
+# Certified products, named as demo; their GTINs get a real check digit. The 2026 demo surveys list
+# products read by barcode (and one unlisted product), so the products pages and figures have data.
+DEMO_PRODUCTS = (
+    ("893600000001", "[Demo] Túi giấy kraft", "Giấy Xanh", "VN_ECOLABEL", date(2024, 3, 1), date(2027, 2, 28)),
+    ("893600000002", "[Demo] Túi ni lông tự hủy", "Bao Bì Việt", "ECO_BAG_CERT", date(2023, 1, 1), date(2025, 12, 31)),
+    ("893600000003", "[Demo] Nước rửa chén sinh học", "Sạch Tự Nhiên", "VN_ECOLABEL", date(2025, 5, 1), None),
+    ("893600000004", "[Demo] Hộp bã mía", "Mía Xanh", "VN_ECOLABEL", date(2024, 9, 1), date(2027, 8, 31)),
+)
+DEMO_UNLISTED = "893600000009"
+
+
+def demo_gtin(body: str) -> str:
+    return body + str(gtin.check_digit(body))
+
+
 def logins_path() -> Path:
     return Path(current_app.instance_path) / "demo-logins.txt"
 
@@ -54,6 +70,7 @@ def seed() -> None:
     """Load the demo units, stores, users and surveys."""
     official_units.load_official(DEMO_PROVINCE)
     seed_stores()
+    seed_products()
     users = seed_users()
     seed_surveys(users["demo-inspector"])
 
@@ -68,6 +85,24 @@ def seed_stores() -> None:
         store.address, store.opened_on, store.closed_on = f"Địa chỉ mẫu, {units[unit_code].name}", opened, closed
         db.session.add(store)
     db.session.commit()
+
+
+def seed_products() -> None:
+    """The demo's certified-product list, upserted by GTIN."""
+    for body, name, brand, label, valid_from, valid_to in DEMO_PRODUCTS:
+        product = db.session.get(Product, demo_gtin(body)) or Product(gtin=demo_gtin(body))
+        product.name, product.brand, product.label_code = name, brand, label
+        product.certificate_no, product.valid_from, product.valid_to = f"[Demo] {body[-4:]}", valid_from, valid_to
+        db.session.add(product)
+    db.session.commit()
+
+
+def demo_products(rng: random.Random) -> list[dict]:
+    """A few listed products read by barcode, and now and then one the list does not hold."""
+    chosen = [{"gtin": demo_gtin(row[0])} for row in rng.sample(DEMO_PRODUCTS, rng.randint(1, len(DEMO_PRODUCTS)))]
+    if rng.random() < 0.3:
+        chosen.append({"gtin": demo_gtin(DEMO_UNLISTED), "label": "ECO_BAG_CERT"})
+    return chosen
 
 
 def seed_users() -> dict[str, User]:
@@ -126,15 +161,22 @@ def seed_surveys(inspector: User) -> None:
                     "visited_at": visited.isoformat(),
                     "form_version": 1,
                     "packaging": demo_packaging(rng, year, good),
-                    "eco_labels": [
-                        {"label": "VN_ECOLABEL", "product_group": "chất tẩy rửa", "sku_count": rng.randint(0, 6)}
-                    ],
                     "skus_checked": 120,
                     "notes": "[Demo] Phiếu mẫu",
+                    **demo_labels(rng, year),
                 }
             )
     sync.store_batch(payloads, "inspection", inspector)
     seed_self_reports(rng)
+
+
+def demo_labels(rng: random.Random, year: int) -> dict:
+    """Typed eco-label counts before 2026; from 2026, products read by barcode and customers watched."""
+    if year < 2026:
+        return {
+            "eco_labels": [{"label": "VN_ECOLABEL", "product_group": "chất tẩy rửa", "sku_count": rng.randint(0, 6)}]
+        }
+    return {"eco_labels": [], "products": demo_products(rng), "transactions_observed": rng.randint(20, 40)}
 
 
 def seed_self_reports(rng: random.Random) -> None:

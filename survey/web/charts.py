@@ -73,3 +73,40 @@ def share_over_time(points: list[tuple[str, float | None]], width: int = 640, he
     ]
     grid = [{"pct": pct, "y": y_of(pct, chart)} for pct in (0, 50, 100)]
     return {**chart, "dots": dots, "grid": grid, "path": " ".join(f"{d['x']},{d['y']}" for d in dots)}
+
+
+PACE_CHART = {"width": 640, "height": 240, "left": 44, "right": 8, "top": 12, "bottom": 28}
+PACE_LABELS = 13  # at most this many week numbers under the bars, so that they never overlap
+
+
+def y_of_count(count: float, total: int, chart: dict) -> float:
+    return y_of(100 * count / max(total, 1), chart)
+
+
+def pace_chart(weeks: list, stores: int, today) -> dict:
+    """Bars of the stores visited by the end of each week of a round (rounds.pace.Week), and the line of
+    the even pace that visits them all by the last day; the week holding `today` is marked."""
+    chart = dict(PACE_CHART)
+    slot = (chart["width"] - chart["left"] - chart["right"]) / max(len(weeks), 1)
+    every = -(-len(weeks) // PACE_LABELS)  # ceil: label one week in `every`
+    bars, line = [], [(chart["left"], y_of(0, chart))]
+    for index, week in enumerate(weeks):
+        x = chart["left"] + index * slot
+        top = y_of_count(week.visited_so_far, stores, chart)
+        bars.append(
+            {
+                "week": week,
+                "x": round(x + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": top,
+                "height": round(y_of(0, chart) - top, 1),
+                "label_x": round(x + slot / 2, 1),
+                "labelled": index % every == 0,
+                "current": week.starts_on <= today <= week.ends_on,
+            }
+        )
+        line.append((round(x + slot, 1), y_of_count(week.even_pace, stores, chart)))
+    counts = sorted({stores * quarter // 4 for quarter in range(5)})  # whole stores: 0, 1 and 2 for two stores
+    grid = [{"count": count, "y": y_of_count(count, stores, chart)} for count in counts]
+    points = " ".join(f"{x},{y}" for x, y in line)
+    return {**chart, "bars": bars, "grid": grid, "pace": points, "axis_y": y_of(0, chart)}

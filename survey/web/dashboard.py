@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from models import AdminUnit, Store, Survey, db
 from survey.domain import figures, policy, report, report_settings, review, rulebook, vocabularies
+from survey.domain.rounds import listing
 from survey.i18n import category_label, local_number
 from survey.labels import (
     FIGURE_NAMES,
@@ -74,6 +75,7 @@ def dashboard():
         units_chart=charts.unit_bars(result["by_level"], result["target_pct"], str(context["unassigned_name"])),
         figure_names=FIGURE_NAMES,
         source_names=SOURCE_NAMES,
+        rounds=listing.summaries(listing.rounds_in_progress(policy.local_today()), policy.local_today()),
         **context,
     )
 

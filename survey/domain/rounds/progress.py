@@ -37,9 +37,26 @@ def in_round_condition(round_: SurveyRound):
     """SQL for "the survey counts for the round and its local visit day lies in it"."""
     return and_(
         counted_condition(round_.self_reports_count),
-        Survey.visited_at >= local_day_start_utc(round_.starts_on),
-        Survey.visited_at < local_day_start_utc(round_.ends_on + timedelta(days=1)),
+        Survey.visited_at >= day_start_utc(round_.starts_on),
+        Survey.visited_at < day_after_utc(round_.ends_on),
     )
+
+
+def day_start_utc(day: date) -> datetime:
+    """When a local day begins, in UTC; the calendar's first moment for 1 January of the year 1 (a round
+    may start on any day: the local midnight of that one is in the year 0 in UTC)."""
+    try:
+        return local_day_start_utc(day)
+    except OverflowError:
+        return datetime.min
+
+
+def day_after_utc(day: date) -> datetime:
+    """When the local day after `day` begins, in UTC; the calendar's last moment after 31/12/9999."""
+    try:
+        return local_day_start_utc(day + timedelta(days=1))
+    except OverflowError:
+        return datetime.max
 
 
 def visited_store_ids(round_: SurveyRound, store_ids: set[int] | None = None) -> set[int]:
@@ -168,7 +185,7 @@ def inactive_assignments(round_: SurveyRound) -> dict[str, str]:
 
 
 def local_today() -> date:
-    return datetime.now(policy.LOCAL_TZ).date()
+    return policy.local_today()
 
 
 def assignments_of(user: User, today: date | None = None) -> list[dict]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
+from babel import numbers
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
@@ -35,12 +37,23 @@ def local_datetime(value: datetime | None) -> str:
 
 
 def local_number(value: float | int | None, places: int = 1) -> str:
-    """Format a number the local way (80,3 in Vietnamese); a dash when missing."""
+    """Format a number the local way (80,3 in Vietnamese); a dash when missing.
+
+    A whole number is grouped by threes with the language's own signs, as Babel's "#,##0" does, but
+    without Babel's pattern machinery: a page of a round's figures formats hundreds of counts."""
     if value is None:
         return "–"
     if isinstance(value, int):
-        return format_decimal(value, format="#,##0")
+        group, minus = whole_number_signs(str(get_locale()))
+        grouped = f"{abs(value):,}".replace(",", group)
+        return minus + grouped if value < 0 else grouped
     return format_decimal(value, format="#,##0." + "0" * places)
+
+
+@functools.cache
+def whole_number_signs(locale: str) -> tuple[str, str]:
+    """The group separator and the minus sign of a language (Babel's)."""
+    return numbers.get_group_symbol(locale), numbers.get_minus_sign_symbol(locale)
 
 
 def category_label(item) -> str:

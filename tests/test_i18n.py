@@ -87,3 +87,14 @@ def test_local_formats(app):
         assert local_number(80.25) == "80,2" or local_number(80.3) == "80,3"
         assert local_number(1234567) == "1.234.567"
         assert local_number(None) == "–"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_whole_numbers_are_grouped_exactly_as_babel_groups_them(app, language):
+    """local_number's own grouping of whole numbers (faster than Babel's) writes what Babel writes."""
+    from flask_babel import format_decimal
+
+    values = [0, 7, -7, 999, 1000, -1000, 12345, 999999, 1000000, -1234567, 10**15]
+    with app.test_request_context(f"/?lang={language}"):
+        for value in values:
+            assert local_number(value) == format_decimal(value, format="#,##0"), value

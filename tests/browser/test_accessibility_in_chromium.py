@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from models import StoreProposal, Survey, User, db
+from models import StoreProposal, Survey, SurveyRound, User, db
 from tests.browser.conftest import log_in
 from tests.conftest import staff_token
 
@@ -40,7 +41,15 @@ def sample_values(app) -> dict[str, object]:
                 id=proposal_id, name="Siêu thị Minh Anh", type="supermarket", inspector_id=user_id, content_hash=""
             )
         )
+        # A round over the table's year, with its surveys: its page draws the weekly chart and the tables.
+        admin_id = db.session.scalar(select(User.id).where(User.username == "admin"))
+        a_round = SurveyRound(
+            name="Đợt 2025", starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31),
+            store_types="supermarket;commercial_centre", created_by_id=admin_id,
+        )  # fmt: skip
+        db.session.add(a_round)
         db.session.commit()
+        round_id = a_round.id
     return {
         "code": "S-001",
         "survey_id": survey_id,
@@ -48,6 +57,7 @@ def sample_values(app) -> dict[str, object]:
         "first_year": 2021,
         "token": staff_token(app),
         "proposal_id": proposal_id,
+        "round_id": round_id,
     }
 
 

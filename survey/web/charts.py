@@ -75,8 +75,9 @@ def share_over_time(points: list[tuple[str, float | None]], width: int = 640, he
     return {**chart, "dots": dots, "grid": grid, "path": " ".join(f"{d['x']},{d['y']}" for d in dots)}
 
 
-PACE_CHART = {"width": 640, "height": 240, "left": 44, "right": 8, "top": 12, "bottom": 28}
-PACE_LABELS = 13  # at most this many week numbers under the bars, so that they never overlap
+# Narrower than the yearly chart, so that its words stay readable at 360 px (the page caps its width).
+PACE_CHART = {"width": 400, "height": 220, "left": 34, "right": 6, "top": 10, "bottom": 24}
+PACE_LABELS = 10  # at most this many week numbers under the bars, so that they never overlap
 
 
 def y_of_count(count: float, total: int, chart: dict) -> float:
@@ -84,8 +85,9 @@ def y_of_count(count: float, total: int, chart: dict) -> float:
 
 
 def pace_chart(weeks: list, stores: int, today) -> dict:
-    """Bars of the stores visited by the end of each week of a round (rounds.pace.Week), and the line of
-    the even pace that visits them all by the last day; the week holding `today` is marked."""
+    """Bars of the stores visited by the end of each week of a round so far (rounds.pace.Week), and the
+    line of the even pace that visits them all by the last day, over every week; the week holding
+    `today` is marked, and the weeks to come have no bar."""
     chart = dict(PACE_CHART)
     slot = (chart["width"] - chart["left"] - chart["right"]) / max(len(weeks), 1)
     every = -(-len(weeks) // PACE_LABELS)  # ceil: label one week in `every`
@@ -103,6 +105,7 @@ def pace_chart(weeks: list, stores: int, today) -> dict:
                 "label_x": round(x + slot / 2, 1),
                 "labelled": index % every == 0,
                 "current": week.starts_on <= today <= week.ends_on,
+                "begun": week.starts_on <= today,
             }
         )
         line.append((round(x + slot, 1), y_of_count(week.even_pace, stores, chart)))

@@ -115,8 +115,9 @@ def projection(first: date, last: date, stores: int, visits: list[date], today: 
     return Projection("projected", last, finish_on, needed)
 
 
-def as_dict(found_weeks: list[Week], found: Projection) -> dict:
-    """The pace as the API answers it (new keys beside the contract's, never in place of one)."""
+def as_dict(found_weeks: list[Week], found: Projection, today: date) -> dict:
+    """The pace as the API answers it (new keys beside the contract's, never in place of one): the
+    weeks begun by today, the projection, and the pace that would still finish on the last day."""
     return {
         "weeks": [
             {
@@ -128,6 +129,7 @@ def as_dict(found_weeks: list[Week], found: Projection) -> dict:
                 "even_pace": week.even_pace,
             }
             for week in found_weeks
+            if week.starts_on <= today
         ],
         "projection": found.state,
         "finish_on": found.finish_on.isoformat() if found.finish_on else None,

@@ -160,8 +160,9 @@ def round_figures(round_: SurveyRound, today: date | None = None) -> RoundFigure
     by_inspector = sorted(tally(rows, visited, attrgetter("username")), key=lambda t: (t[0] is None, t[0] or ""))
     by_unit = sorted(tally(rows, visited, attrgetter("unit_code", "unit_name")), key=lambda t: t[0][1])
     days, first, last = list(first_visits.values()), round_.starts_on, round_.ends_on
+    today = today or local_today()
     weeks = pace.weeks(first, last, len(rows), days)
-    projection = pace.projection(first, last, len(rows), days, today or local_today())
+    projection = pace.projection(first, last, len(rows), days, today)
     answer = {
         "round": round_as_dict(round_, len(rows)),
         "stores": len(rows),
@@ -171,7 +172,7 @@ def round_figures(round_: SurveyRound, today: date | None = None) -> RoundFigure
             {"unit_code": code, "unit_name": name, "stores": n, "visited": v} for (code, name), n, v in by_unit
         ],
         "unvisited": [{"store_code": row.code, "inspector": row.username} for row in rows if row.id not in visited],
-        "pace": pace.as_dict(weeks, projection),  # added beside the contract's keys
+        "pace": pace.as_dict(weeks, projection, today),  # added beside the contract's keys
     }
     return RoundFigures(answer, rows, visited, weeks, projection)
 

@@ -54,6 +54,14 @@ UNASSIGNED_NAMES = {
     "district": _l("No district assigned (before 07/2025)"),
     "commune": _l("No commune or ward assigned"),
 }
+# Where a survey round stands on a day (rounds.listing.state_of).
+ROUND_STATE_NAMES = {
+    "not_started": _l("not started"),
+    "in_progress": _l("in progress"),
+    "ended": _l("ended"),
+}
+# The stores of a round that no active inspector holds.
+NO_INSPECTOR_NAME = _l("Not assigned")
 # Values a form asks about before saving (policy.unlikely_values); never a refusal.
 UNLIKELY_VALUE_MESSAGES = {
     "many_bags": _l(
@@ -103,6 +111,7 @@ AUDIT_ACTIONS = {
     "report_settings": _l("Report settings changed"),
     "round_create": _l("Survey round created"),
     "round_assign": _l("Store assigned in a round"),
+    "round_update": _l("Survey round edited"),
     "proposal_create": _l("Store found in the field added to the registry"),
     "proposal_merge": _l("Store found in the field merged into a registered store"),
     "proposal_reject": _l("Store found in the field rejected"),

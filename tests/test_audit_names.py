@@ -44,6 +44,8 @@ CODES = (
     "product:",
     "signer_name",
     ">=",
+    "self_reports",
+    "inspections",
 )
 
 
@@ -99,6 +101,12 @@ def record_one_of_each_action() -> None:
         ("survey_superseded", f"survey:{earlier}", "", correction),
         ("round_create", f"round:{a_round.id}", "", planning.round_summary(a_round)),
         ("round_assign", f"round:{a_round.id}", "S-001: ", "lan"),
+        (
+            "round_update",
+            f"round:{a_round.id}",
+            planning.round_details(a_round),
+            planning.round_details(a_round).replace("; inspections; ", "; self_reports; ") + " (sửa)",
+        ),
         ("proposal_create", f"proposal:{proposal.id}", "", "S-001"),
         ("proposal_merge", f"proposal:{proposal.id}", "", "S-001"),
         ("proposal_reject", f"proposal:{proposal.id}", "", ""),
@@ -147,6 +155,9 @@ def test_the_vietnamese_log_names_every_action_and_value(app, client, auth):
         "Đợt 2026",
         "01/03/2026–30/11/2026; Siêu thị, Trung tâm thương mại; Tỉnh Hưng Yên",
         "Cửa hàng S-001 (S-001): chưa giao cho ai",
+        "Sửa đợt khảo sát",
+        "Đợt 2026; 01/03/2026–30/11/2026; Siêu thị, Trung tâm thương mại; Tỉnh Hưng Yên; chỉ tính phiếu kiểm tra",
+        "Đợt 2026 (sửa); 01/03/2026–30/11/2026; Siêu thị, Trung tâm thương mại; Tỉnh Hưng Yên; tính cả phiếu tự",
         "Thêm cửa hàng mới phát hiện vào danh sách",
         "Gộp cửa hàng mới phát hiện vào cửa hàng đã có",
         "Từ chối cửa hàng mới phát hiện",

@@ -40,6 +40,7 @@ ACTIONS = (
     "survey_superseded",
     "round_create",
     "round_assign",
+    "round_update",
     "proposal_create",
     "proposal_merge",
     "proposal_reject",

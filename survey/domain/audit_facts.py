@@ -28,7 +28,9 @@ class Fact:
 
     Kinds of values: empty, text (shown as it is), state, link ("new" or "revoked"), link_id,
     counts (created, updated), user (UserFacts), rule (RuleFacts), store (StoreFacts), date,
-    survey, photo, store_code. Kinds of targets: store, survey, user_name, rule_phase (first, last year),
+    survey, photo, store_code, round_scope (first, last, types, units), assignment (store code,
+    username), round_details (the scope's four, self-reports counted, name). Kinds of targets: store,
+    survey, user_name, rule_phase (first, last year),
     import (what, format or None), official_units (province code), report_setting (field), round,
     proposal (a store found in the field), text.
     """
@@ -174,7 +176,16 @@ def read_assignment(text: str) -> Fact | None:
     return Fact("assignment", (code, username)) if sep else None
 
 
-VALUE_READERS |= {"round_create": read_round_scope, "round_assign": read_assignment}
+def read_round_details(text: str) -> Fact | None:
+    """planning.round_details read back: the round's scope, whether self-reports complete a store, its name."""
+    parts = text.split("; ", 2)
+    scope = read_round_scope(parts[0]) if len(parts) == 3 else None
+    if scope is None or parts[1] not in ("self_reports", "inspections"):
+        return None
+    return Fact("round_details", (*scope.value, parts[1] == "self_reports", parts[2]))
+
+
+VALUE_READERS |= {"round_create": read_round_scope, "round_assign": read_assignment, "round_update": read_round_details}
 
 
 def read_store_code(text: str) -> Fact | None:
@@ -221,7 +232,7 @@ def names_for(facts: Iterable[Fact]) -> dict[str, str]:
             wanted["store"].add(fact.value)
         elif fact.kind == "assignment":
             wanted["store"].add(fact.value[0])
-        elif fact.kind == "round_scope":
+        elif fact.kind in ("round_scope", "round_details"):
             wanted["unit"].update(fact.value[3])
         if fact.kind in ("store", "survey") and isinstance(fact.value, str):
             wanted[fact.kind].add(fact.value)

@@ -114,6 +114,10 @@ def value_text(fact: Fact, names: dict[str, str]) -> str:
         return _("Photo %(n)s", n=value[:8])
     if kind == "round_scope":
         return round_scope_text(*value, names)
+    if kind == "round_details":
+        *scope, self_reports, name = value
+        counted = _("self-reports count too") if self_reports else _("inspections only")
+        return f"{name}; {round_scope_text(*scope, names)}; {counted}"
     if kind == "store_code":
         return names.get(f"store:{value}", value)
     if kind == "assignment":

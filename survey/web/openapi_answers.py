@@ -40,6 +40,27 @@ ROUND = closed(
         "stores": INTEGER,
     }
 )
+# Added to the progress answer beside the contract's keys: the round's weeks and where its pace leads.
+PACE = closed(
+    {
+        "weeks": {
+            "type": "array",
+            "items": closed(
+                {
+                    "week": {**STRING, "description": "ISO week, as 2026-W10"},
+                    "starts_on": DAY,
+                    "ends_on": DAY,
+                    "visited": {**INTEGER, "description": "Stores first visited in the round that week"},
+                    "visited_so_far": INTEGER,
+                    "even_pace": {**NUMBER, "description": "Stores an even pace would have visited by the week's end"},
+                }
+            ),
+        },
+        "projection": {"type": "string", "enum": ["done", "ended", "projected", "too_slow", "not_enough_data"]},
+        "finish_on": nullable(DAY),
+        "per_week_needed": nullable(NUMBER),
+    }
+)
 ROUND_ANSWERS = {
     "RoundAnswer": closed({"round": ROUND}),
     "RoundsAnswer": closed({"rounds": {"type": "array", "items": ROUND}}),
@@ -61,6 +82,7 @@ ROUND_ANSWERS = {
                 "type": "array",
                 "items": closed({"store_code": STRING, "inspector": nullable(STRING)}),
             },
+            "pace": PACE,
         }
     ),
     "AssignmentsAnswer": closed(

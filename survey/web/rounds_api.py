@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy import select
 
-from models import SurveyRound, db
+from models import db
 from survey.domain import payload_errors
-from survey.domain.rounds import planning, progress
+from survey.domain.rounds import listing, planning, progress
 from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.web.auth import role_required
 from survey.web.errors import json_error
@@ -49,8 +48,7 @@ def create_round():
 @bp.get("/api/v1/rounds")
 @role_required(*PLANNERS)
 def list_rounds():
-    rounds = db.session.scalars(select(SurveyRound).order_by(SurveyRound.starts_on.desc(), SurveyRound.id.desc()))
-    return jsonify(rounds=[progress.round_as_dict(round_) for round_ in rounds])
+    return jsonify(rounds=[progress.round_as_dict(round_) for round_ in listing.all_rounds()])
 
 
 @bp.put("/api/v1/rounds/<int:round_id>/assignments")

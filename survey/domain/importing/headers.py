@@ -9,6 +9,7 @@ from flask_babel import force_locale, get_babel
 from flask_babel import gettext as _
 
 from survey.domain.indicators import N_
+from survey.domain.rounds.sheets import PLAN_COLUMNS, PLAN_READ
 from survey.domain.search import fold
 
 # Each column's own name (programs and the files of the command line use it) and the header people read, a
@@ -38,17 +39,21 @@ HEADERS = {
         "valid_from": N_("Valid from"),
         "valid_to": N_("Valid to"),
     },
+    # A round's plan, as its export heads it: the file downloaded comes back as it is.
+    "plan": {column.key: column.label for column in PLAN_COLUMNS},
 }
 COLUMNS = {
     "stores": tuple(HEADERS["stores"]),
     "products": tuple(HEADERS["products"]),
     "units": tuple("code name level parent_code valid_from valid_to".split()),
+    "plan": tuple(HEADERS["plan"]),
 }
 # Columns a file may leave out altogether (an empty value then).
 OPTIONAL_COLUMNS = {
     "stores": ("legacy_unit_code",),
     "units": (),
     "products": ("brand", "certificate_no", "valid_from", "valid_to"),
+    "plan": tuple(column for column in HEADERS["plan"] if column not in PLAN_READ),
 }
 
 

@@ -170,11 +170,11 @@ def cells_problem(cells: list[str], header: list[str], workbook: bool) -> str | 
     return None
 
 
-def check_codes(rows: list[Row], key=lambda code: code) -> None:
+def check_codes(rows: list[Row], key=lambda code: code, column: str = "code") -> None:
     """Refuse a code that appears twice in the same file (compared by key, e.g. ignoring case)."""
     first_line: dict[str, int] = {}
     for row in rows:
-        code = row.values["code"]
+        code = row.values[column]
         if key(code) in first_line:
             row.fail(_('The code "%(code)s" already appears on line %(line)s.', code=code, line=first_line[key(code)]))
         elif code:

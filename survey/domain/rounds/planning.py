@@ -45,23 +45,50 @@ def round_problems(asked: RoundIn) -> dict[str, str]:
     return problems
 
 
+def set_fields(round_: SurveyRound, asked: RoundIn) -> None:
+    """Give the round the name, days and scope asked (the defaults for what was left out)."""
+    round_.name = asked.name
+    round_.starts_on, round_.ends_on = asked.starts_on, asked.ends_on
+    round_.store_types = ";".join(dict.fromkeys(asked.store_types or policy.IN_SCOPE_TYPES))
+    round_.unit_codes = ";".join(dict.fromkeys(asked.unit_codes or []))
+    round_.self_reports_count = asked.self_reports_count
+
+
 def create_round(asked: RoundIn, actor: User) -> SurveyRound:
     """Make a round, or refuse it with the fields at fault; the caller commits."""
     if problems := round_problems(asked):
         raise RoundRefused(problems)
-    round_ = SurveyRound(
-        name=asked.name,
-        starts_on=asked.starts_on,
-        ends_on=asked.ends_on,
-        store_types=";".join(dict.fromkeys(asked.store_types or policy.IN_SCOPE_TYPES)),
-        unit_codes=";".join(dict.fromkeys(asked.unit_codes or [])),
-        self_reports_count=asked.self_reports_count,
-        created_by_id=actor.id,
-    )
+    round_ = SurveyRound(created_by_id=actor.id)
+    set_fields(round_, asked)
     db.session.add(round_)
     db.session.flush()
     audit.record(actor, "round_create", round_target(round_), "", round_summary(round_))
     return round_
+
+
+def update_round(round_: SurveyRound, asked: RoundIn, actor: User) -> int:
+    """Change a round's name, days and scope by the rules of a new one, audited; a store it no longer
+    covers loses its inspector in it (audited too). Returns how many did; the caller commits."""
+    if problems := round_problems(asked):
+        raise RoundRefused(problems)
+    before = round_details(round_)
+    set_fields(round_, asked)
+    if round_details(round_) == before:
+        return 0
+    db.session.flush()
+    audit.record(actor, "round_update", round_target(round_), before, round_details(round_))
+    covered = coverage.covered_store_ids(round_)
+    rows = db.session.execute(
+        select(RoundAssignment, Store.code, User.username)
+        .join(Store, Store.id == RoundAssignment.store_id)
+        .join(User, User.id == RoundAssignment.inspector_id)
+        .where(RoundAssignment.round_id == round_.id)
+    ).all()
+    left = [(row, code, username) for row, code, username in rows if row.store_id not in covered]
+    for row, code, username in left:
+        audit.record(actor, "round_assign", round_target(round_), f"{code}: {username}", "")
+        db.session.delete(row)
+    return len(left)
 
 
 def round_target(round_: SurveyRound) -> str:
@@ -72,6 +99,15 @@ def round_summary(round_: SurveyRound) -> str:
     """The round's days and scope in one line, for the audit trail."""
     units = round_.unit_codes.replace(";", ", ") or "*"
     return f"{round_.starts_on.isoformat()}..{round_.ends_on.isoformat()} {round_.store_types} {units}"
+
+
+SELF_REPORTS = {True: "self_reports", False: "inspections"}  # what completes a store, in round_details
+
+
+def round_details(round_: SurveyRound) -> str:
+    """Everything an edit may change, for the audit trail: the summary, what completes a store, the name
+    last (it may hold any text, and is the part cut short if the whole is too long)."""
+    return f"{round_summary(round_)}; {SELF_REPORTS[bool(round_.self_reports_count)]}; {round_.name}"
 
 
 @dataclass

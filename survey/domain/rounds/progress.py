@@ -9,13 +9,15 @@ round, whoever sent it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from models import AdminUnit, RoundAssignment, Store, Survey, SurveyRound, User, db
 from survey.domain import policy
-from survey.domain.rounds import coverage
+from survey.domain.rounds import coverage, pace
 
 
 def local_day_start_utc(day: date) -> datetime:
@@ -31,20 +33,36 @@ def counted_condition(self_reports_count: bool):
     return and_(Survey.superseded_by_id.is_(None), counted)
 
 
+def in_round_condition(round_: SurveyRound):
+    """SQL for "the survey counts for the round and its local visit day lies in it"."""
+    return and_(
+        counted_condition(round_.self_reports_count),
+        Survey.visited_at >= local_day_start_utc(round_.starts_on),
+        Survey.visited_at < local_day_start_utc(round_.ends_on + timedelta(days=1)),
+    )
+
+
 def visited_store_ids(round_: SurveyRound, store_ids: set[int] | None = None) -> set[int]:
     """The stores with a counted survey whose local visit day lies in the round."""
-    query = (
-        select(Survey.store_id)
-        .distinct()
-        .where(
-            counted_condition(round_.self_reports_count),
-            Survey.visited_at >= local_day_start_utc(round_.starts_on),
-            Survey.visited_at < local_day_start_utc(round_.ends_on + timedelta(days=1)),
-        )
-    )
+    query = select(Survey.store_id).distinct().where(in_round_condition(round_))
     if store_ids is not None:
         query = query.where(Survey.store_id.in_(store_ids))
     return set(db.session.scalars(query))
+
+
+def local_day(moment: datetime) -> date:
+    """The local day of a stored (naive UTC) time."""
+    return moment.replace(tzinfo=UTC).astimezone(policy.LOCAL_TZ).date()
+
+
+def first_visit_days(round_: SurveyRound, store_ids: set[int]) -> dict[int, date]:
+    """Each visited store's first local visit day in the round: the day it was done (pace.weeks)."""
+    query = (
+        select(Survey.store_id, func.min(Survey.visited_at))
+        .where(in_round_condition(round_), Survey.store_id.in_(store_ids))
+        .group_by(Survey.store_id)
+    )
+    return {store_id: local_day(first) for store_id, first in db.session.execute(query)}
 
 
 def round_as_dict(round_: SurveyRound, stores: int | None = None) -> dict:
@@ -63,12 +81,20 @@ def round_as_dict(round_: SurveyRound, stores: int | None = None) -> dict:
 
 
 def covered_rows(round_: SurveyRound) -> list:
-    """Each covered store with its unit and its inspector (None when unassigned or no longer active)."""
+    """Each covered store (its code, name, type and address) with its unit and its inspector (None when
+    unassigned or no longer active)."""
     assignment = and_(RoundAssignment.round_id == round_.id, RoundAssignment.store_id == Store.id)
     inspector = and_(User.id == RoundAssignment.inspector_id, User.active.is_(True))
     query = (
         select(
-            Store.id, Store.code, AdminUnit.code.label("unit_code"), AdminUnit.name.label("unit_name"), User.username
+            Store.id,
+            Store.code,
+            Store.name,
+            Store.type,
+            Store.address,
+            AdminUnit.code.label("unit_code"),
+            AdminUnit.name.label("unit_name"),
+            User.username,
         )
         .join(AdminUnit, Store.unit_id == AdminUnit.id)
         .outerjoin(RoundAssignment, assignment)
@@ -79,7 +105,7 @@ def covered_rows(round_: SurveyRound) -> list:
     return list(db.session.execute(query))
 
 
-def tally(rows: list, visited: set[int], key) -> list[dict]:
+def tally(rows: list, visited: Container[int], key) -> list[tuple]:
     groups: dict = defaultdict(lambda: [0, 0])
     for row in rows:
         group = groups[key(row)]
@@ -88,22 +114,57 @@ def tally(rows: list, visited: set[int], key) -> list[dict]:
     return [(name, stores, done) for name, (stores, done) in groups.items()]
 
 
-def progress(round_: SurveyRound) -> dict:
-    """The round's figures: visited out of covered, by inspector, by unit, and who has which store left."""
+@dataclass(frozen=True)
+class RoundFigures:
+    """What the round's page shows: the API's answer, and the rows and pace it was made from."""
+
+    answer: dict  # progress()'s answer
+    rows: list  # covered_rows
+    visited: Container[int]  # the ids of the stores visited in the round
+    weeks: list[pace.Week]
+    projection: pace.Projection
+
+
+def round_figures(round_: SurveyRound, today: date | None = None) -> RoundFigures:
+    """The round's figures: visited out of covered, by inspector, by unit, and who has which store left;
+    and its pace: the stores visited week by week and the day the pace so far would finish on."""
     rows = covered_rows(round_)
-    visited = visited_store_ids(round_, {row.id for row in rows})
+    first_visits = first_visit_days(round_, {row.id for row in rows})
+    visited = first_visits.keys()
     by_inspector = sorted(tally(rows, visited, lambda row: row.username), key=lambda t: (t[0] is None, t[0] or ""))
     by_unit = sorted(tally(rows, visited, lambda row: (row.unit_code, row.unit_name)), key=lambda t: t[0][1])
-    return {
+    days, first, last = list(first_visits.values()), round_.starts_on, round_.ends_on
+    weeks = pace.weeks(first, last, len(rows), days)
+    projection = pace.projection(first, last, len(rows), days, today or local_today())
+    answer = {
         "round": round_as_dict(round_, len(rows)),
         "stores": len(rows),
-        "visited": sum(row.id in visited for row in rows),
+        "visited": len(visited),
         "by_inspector": [{"inspector": name, "stores": n, "visited": v} for name, n, v in by_inspector],
         "by_unit": [
             {"unit_code": code, "unit_name": name, "stores": n, "visited": v} for (code, name), n, v in by_unit
         ],
         "unvisited": [{"store_code": row.code, "inspector": row.username} for row in rows if row.id not in visited],
+        "pace": pace.as_dict(weeks, projection),  # added beside the contract's keys
     }
+    return RoundFigures(answer, rows, visited, weeks, projection)
+
+
+def progress(round_: SurveyRound, today: date | None = None) -> dict:
+    """The round's progress as GET /api/v1/rounds/<id>/progress answers it (round_figures)."""
+    return round_figures(round_, today).answer
+
+
+def inactive_assignments(round_: SurveyRound) -> dict[str, str]:
+    """The stores of the round still given to an inspector no longer active (store code: username): the
+    figures count them as unassigned, and the round's page says whose they were."""
+    query = (
+        select(Store.code, User.username)
+        .join(RoundAssignment, RoundAssignment.store_id == Store.id)
+        .join(User, User.id == RoundAssignment.inspector_id)
+        .where(RoundAssignment.round_id == round_.id, User.active.is_(False))
+    )
+    return dict(db.session.execute(query).all())
 
 
 def local_today() -> date:

@@ -148,7 +148,7 @@ def test_the_progress_workbook_has_the_pages_figures_by_inspector_and_by_unit(cl
     assert book.sheetnames == ["Theo cán bộ", "Theo đơn vị"]
     by_inspector = [list(row) for row in book["Theo cán bộ"].iter_rows(values_only=True)]
     assert by_inspector == [
-        ["Cán bộ kiểm tra", "Số cửa hàng thuộc đợt", "Đã khảo sát", "Tỷ lệ đã khảo sát (%)"],
+        ["Cán bộ kiểm tra", "Số cửa hàng trong đợt", "Số cửa hàng đã khảo sát", "Đã khảo sát (%)"],
         ["inspector", 1, 1, 1.0],
         ["Chưa giao", 1, 0, 0.0],
     ]

@@ -5,6 +5,7 @@ import { byOwner, get, getMeta, put } from './idb.js';
 import * as form from './form.js';
 import * as mine from './mine.js';
 import { mineView } from './mine-view.js';
+import { myListView } from './my-list.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
@@ -54,6 +55,7 @@ async function loadVocab() {
 
 const stores = storeView({ t, when, status, vocab: () => state.vocab });
 const sentList = mineView({ owner, t, when });
+const myList = myListView({ owner, t });
 // ---- drafts and the form ------------------------------------------------------
 
 async function renderDrafts() {
@@ -168,7 +170,7 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app')
 const announce = () => channel?.postMessage({ type: 'changed', owner });
 
 async function renderAll() {
-  await Promise.all([renderDrafts(), renderOutbox(), sentList.render()]);
+  await Promise.all([renderDrafts(), renderOutbox(), sentList.render(), myList.render()]);
 }
 
 function requestFlush() {
@@ -176,7 +178,7 @@ function requestFlush() {
     flushing = null;
     await renderOutbox();
     announce();
-    await sentList.refresh();
+    await Promise.all([sentList.refresh(), myList.refresh()]);
   });
   return flushing;
 }
@@ -285,10 +287,12 @@ async function start() {
   $('#photo-list').addEventListener('click', photoBox.onClick);
   $('#discard-draft').addEventListener('click', onDiscardDraft);
   $('#store-search').addEventListener('input', stores.render);
-  $('#store-list').addEventListener('click', (event) => {
-    const button = event.target.closest('button.store');
-    if (button) startSurvey(button.dataset.code);
-  });
+  for (const list of ['#store-list', '#todo-list']) {
+    $(list).addEventListener('click', (event) => {
+      const button = event.target.closest('button.store');
+      if (button) startSurvey(button.dataset.code);
+    });
+  }
   $('#draft-list').addEventListener('click', async (event) => {
     const id = event.target.dataset.draft;
     if (id) openDraft(await get('drafts', id));
@@ -310,6 +314,7 @@ async function start() {
       if (state.draft) await saver.now();
       await renderAll();
       show(tab.dataset.tab);
+      if (tab.dataset.tab === 'todo') myList.findHere();
     });
   }
   channel?.addEventListener('message', (event) => {
@@ -328,7 +333,7 @@ async function start() {
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);
   else show('stores');
-  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render()]);
+  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render(), myList.render()]);
   registerServiceWorker().then(askBackgroundSync).catch(() => {});
   stores.refresh();
   requestFlush();

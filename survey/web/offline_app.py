@@ -37,6 +37,7 @@ SHELL_SCRIPTS = (
     "form.js",
     "mine.js",
     "mine-view.js",
+    "my-list.js",
     "app.js",
 )
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}

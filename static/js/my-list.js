@@ -1,0 +1,90 @@
+// "Việc của tôi": the stores the inspector is given in the rounds in progress, with their state and
+// the round's last day. The last copy stays in IndexedDB (per inspector), so the list reads offline;
+// a store whose survey waits in the outbox shows so at once. Nearest first when the phone knows
+// where it is and the store has a place, else by unit and name; stores still to visit come first.
+import { getMeta, setMeta } from './idb.js';
+import { listOutbox, listSent } from './outbox.js';
+import { locate } from './location.js';
+
+const $ = (selector) => document.querySelector(selector);
+const RANK = { not_surveyed: 0, returned: 1 }; // then the rest: nothing left to do there
+const dayOf = (iso) => iso.split('-').reverse().join('/'); // 2026-11-30 → 30/11/2026
+
+// Straight-line distance in km (haversine): no map service is called.
+export function km(a, b) {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2
+    + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+}
+
+const placed = (item) => Number.isFinite(item.lat) && Number.isFinite(item.lon);
+
+// The order of the list: a pure function of the items, their states and where the inspector is.
+export function sortItems(items, here) {
+  const distance = (item) => (here && placed(item) ? km(here, item) : Infinity);
+  const byPlace = (a, b) => distance(a) - distance(b) || 0;
+  const byName = (a, b) => a.unit_name.localeCompare(b.unit_name, 'vi') || a.store_name.localeCompare(b.store_name, 'vi');
+  return [...items].sort((a, b) => (RANK[a.shown] ?? 2) - (RANK[b.shown] ?? 2) || byPlace(a, b) || byName(a, b));
+}
+
+export function myListView({ owner, t }) {
+  let here = null;
+
+  function storeItem(item) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', className: 'store' });
+    button.dataset.code = item.store_code;
+    const name = Object.assign(document.createElement('strong'), { textContent: item.store_name });
+    const state = Object.assign(document.createElement('span'), { className: `todo-${item.shown}` });
+    state.textContent = t(`todo_${item.shown}`);
+    const meta = document.createElement('span');
+    const away = here && placed(item) ? ` · ${t('km_away', Math.round(km(here, item) * 10) / 10)}` : '';
+    meta.textContent = `${item.unit_name}${away} · ${item.round_name}: ${t('last_day')} ${dayOf(item.ends_on)}`;
+    button.append(name, state, meta);
+    const li = document.createElement('li');
+    li.append(button);
+    return li;
+  }
+
+  async function render() {
+    const kept = (await getMeta(`todo:${owner}`)) || { fetchedAt: null, assignments: [] };
+    const waiting = new Set((await listOutbox(owner)).map((record) => record.payload.store_code));
+    // Sent since the list was fetched: the server has it, the copy on the phone does not say so yet.
+    const sent = new Set((await listSent(owner)).filter((entry) => entry.sentAt > (kept.fetchedAt || ''))
+      .map((entry) => entry.payload?.store_code));
+    const items = kept.assignments.map((item) => {
+      let shown = item.state;
+      if (waiting.has(item.store_code)) shown = 'pending';
+      else if (sent.has(item.store_code) && shown === 'not_surveyed') shown = 'sent';
+      return { ...item, shown };
+    });
+    $('#todo-list').replaceChildren(...sortItems(items, here).map(storeItem));
+    $('#todo-updated').textContent = kept.fetchedAt ? `${t('list_updated')}: ${new Date(kept.fetchedAt).toLocaleString('vi-VN')}`
+      : t('todo_never');
+    $('#todo-empty').hidden = !kept.fetchedAt || items.length > 0;
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch('/api/v1/assignments?mine=1', { credentials: 'same-origin', cache: 'no-store' });
+      if (response.ok) {
+        const { assignments } = await response.json();
+        await setMeta(`todo:${owner}`, { fetchedAt: new Date().toISOString(), assignments });
+      }
+    } catch {
+      // Offline: the last copy stays on show.
+    }
+    await render();
+  }
+
+  // Asked afresh each time the list is opened: the inspector moves between stores.
+  async function findHere() {
+    const fix = await locate({ enableHighAccuracy: false, timeout: 15000, maximumAge: 0 });
+    if (fix) {
+      here = fix;
+      await render();
+    }
+  }
+
+  return { render, refresh, findHere };
+}

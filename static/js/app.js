@@ -303,6 +303,8 @@ async function start() {
     if (correct) startCorrection(correct);
     else if (resend && !event.target.disabled) sendAgain(event.target);
   });
+  $('#todo-list').addEventListener('change', myList.onPick);
+  $('#plan-day').addEventListener('click', myList.plan);
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', stores.refresh);
   $('#export-button').addEventListener('click', view.onExport);

@@ -2,6 +2,8 @@
 // the round's last day. The last copy stays in IndexedDB (per inspector), so the list reads offline;
 // a store whose survey waits in the outbox shows so at once. Nearest first when the phone knows
 // where it is and the store has a place, else by unit and name; stores still to visit come first.
+// Ticked stores make the day's plan (day-plan.js).
+import { km, planDay } from './day-plan.js';
 import { getMeta, setMeta } from './idb.js';
 import { listOutbox, listSent } from './outbox.js';
 import { locate } from './location.js';
@@ -9,14 +11,6 @@ import { locate } from './location.js';
 const $ = (selector) => document.querySelector(selector);
 const RANK = { not_surveyed: 0, returned: 1 }; // then the rest: nothing left to do there
 const dayOf = (iso) => iso.split('-').reverse().join('/'); // 2026-11-30 → 30/11/2026
-
-// Straight-line distance in km (haversine): no map service is called.
-export function km(a, b) {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2
-    + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
-  return 12742 * Math.asin(Math.sqrt(h));
-}
 
 const placed = (item) => Number.isFinite(item.lat) && Number.isFinite(item.lon);
 
@@ -30,6 +24,8 @@ export function sortItems(items, here) {
 
 export function myListView({ owner, t }) {
   let here = null;
+  let shown = [];
+  const picked = new Set(); // the stores ticked for today, by code
 
   function storeItem(item) {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'store' });
@@ -41,8 +37,12 @@ export function myListView({ owner, t }) {
     const away = here && placed(item) ? ` · ${t('km_away', Math.round(km(here, item) * 10) / 10)}` : '';
     meta.textContent = `${item.unit_name}${away} · ${item.round_name}: ${t('last_day')} ${dayOf(item.ends_on)}`;
     button.append(name, state, meta);
+    const pick = Object.assign(document.createElement('input'), { type: 'checkbox', checked: picked.has(item.store_code) });
+    pick.dataset.pick = item.store_code;
+    const label = Object.assign(document.createElement('label'), { className: 'plan-pick' });
+    label.append(pick, ` ${t('plan_pick')}`);
     const li = document.createElement('li');
-    li.append(button);
+    li.append(button, label);
     return li;
   }
 
@@ -58,7 +58,8 @@ export function myListView({ owner, t }) {
       else if (sent.has(item.store_code) && shown === 'not_surveyed') shown = 'sent';
       return { ...item, shown };
     });
-    $('#todo-list').replaceChildren(...sortItems(items, here).map(storeItem));
+    shown = sortItems(items, here);
+    $('#todo-list').replaceChildren(...shown.map(storeItem));
     $('#todo-updated').textContent = kept.fetchedAt ? `${t('list_updated')}: ${new Date(kept.fetchedAt).toLocaleString('vi-VN')}`
       : t('todo_never');
     $('#todo-empty').hidden = !kept.fetchedAt || items.length > 0;
@@ -86,5 +87,25 @@ export function myListView({ owner, t }) {
     }
   }
 
-  return { render, refresh, findHere };
+  // The ticked stores with a place, in the order of the day; those without one are said apart.
+  function plan() {
+    const chosen = shown.filter((item) => picked.has(item.store_code));
+    const { stops, km: total } = planDay(here, chosen.filter(placed));
+    const lines = [...stops, ...chosen.filter((item) => !placed(item))].map((item) => {
+      const li = document.createElement('li');
+      li.textContent = placed(item) ? item.store_name : `${item.store_name} (${t('no_place')})`;
+      return li;
+    });
+    $('#plan-route').replaceChildren(...lines);
+    $('#plan-total').textContent = chosen.length ? t('plan_total', Math.round(total * 10) / 10) : t('plan_none');
+  }
+
+  function onPick(event) {
+    const code = event.target.dataset.pick;
+    if (!code) return;
+    if (event.target.checked) picked.add(code);
+    else picked.delete(code);
+  }
+
+  return { render, refresh, findHere, plan, onPick };
 }

@@ -37,6 +37,7 @@ SHELL_SCRIPTS = (
     "form.js",
     "mine.js",
     "mine-view.js",
+    "day-plan.js",
     "my-list.js",
     "app.js",
 )

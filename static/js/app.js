@@ -5,7 +5,6 @@ import { byOwner, get, getMeta, put } from './idb.js';
 import * as form from './form.js';
 import * as mine from './mine.js';
 import { mineView } from './mine-view.js';
-import { myListView } from './my-list.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
@@ -55,7 +54,12 @@ async function loadVocab() {
 
 const stores = storeView({ t, when, status, vocab: () => state.vocab });
 const sentList = mineView({ owner, t, when });
-const myList = myListView({ owner, t });
+// Loaded when first opened (the shell's budget); its data comes with each sync (mine.js).
+let myList = null;
+const listView = async () => {
+  myList ??= (await import('./my-list.js')).myListView({ owner, t });
+  return myList;
+};
 // ---- drafts and the form ------------------------------------------------------
 
 async function renderDrafts() {
@@ -170,7 +174,7 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app')
 const announce = () => channel?.postMessage({ type: 'changed', owner });
 
 async function renderAll() {
-  await Promise.all([renderDrafts(), renderOutbox(), sentList.render(), myList.render()]);
+  await Promise.all([renderDrafts(), renderOutbox(), sentList.render(), myList?.render()]);
 }
 
 function requestFlush() {
@@ -178,7 +182,7 @@ function requestFlush() {
     flushing = null;
     await renderOutbox();
     announce();
-    await Promise.all([sentList.refresh(), myList.refresh()]);
+    await Promise.all([sentList.refresh(), mine.refreshMyList(owner).then(() => myList?.render(), () => {})]);
   });
   return flushing;
 }
@@ -303,8 +307,8 @@ async function start() {
     if (correct) startCorrection(correct);
     else if (resend && !event.target.disabled) sendAgain(event.target);
   });
-  $('#todo-list').addEventListener('change', myList.onPick);
-  $('#plan-day').addEventListener('click', myList.plan);
+  $('#todo-list').addEventListener('change', (event) => myList?.onPick(event));
+  $('#plan-day').addEventListener('click', () => myList?.plan());
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', stores.refresh);
   $('#export-button').addEventListener('click', view.onExport);
@@ -316,7 +320,7 @@ async function start() {
       if (state.draft) await saver.now();
       await renderAll();
       show(tab.dataset.tab);
-      if (tab.dataset.tab === 'todo') myList.findHere();
+      if (tab.dataset.tab === 'todo') (await listView()).render().then(myList.findHere);
     });
   }
   channel?.addEventListener('message', (event) => {
@@ -335,7 +339,7 @@ async function start() {
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);
   else show('stores');
-  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render(), myList.render()]);
+  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render()]);
   registerServiceWorker().then(askBackgroundSync).catch(() => {});
   stores.refresh();
   requestFlush();

@@ -18,11 +18,6 @@ export function locate(options = { enableHighAccuracy: true, timeout: 30000, max
 // `tell(key, metres)` says how it goes: asked, found (with its accuracy), or none to be had.
 export function startFix(tell = () => {}) {
   fix = null;
-  pending = null;
-  if (!navigator.geolocation) {
-    tell('location_none');
-    return;
-  }
   tell('location_waiting');
   pending = locate().then((found) => {
     fix = found;

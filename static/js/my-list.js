@@ -4,7 +4,8 @@
 // where it is and the store has a place, else by unit and name; stores still to visit come first.
 // Ticked stores make the day's plan (day-plan.js).
 import { km, planDay } from './day-plan.js';
-import { getMeta, setMeta } from './idb.js';
+import { getMeta } from './idb.js';
+import { refreshMyList } from './mine.js';
 import { listOutbox, listSent } from './outbox.js';
 import { locate } from './location.js';
 
@@ -66,15 +67,7 @@ export function myListView({ owner, t }) {
   }
 
   async function refresh() {
-    try {
-      const response = await fetch('/api/v1/assignments?mine=1', { credentials: 'same-origin', cache: 'no-store' });
-      if (response.ok) {
-        const { assignments } = await response.json();
-        await setMeta(`todo:${owner}`, { fetchedAt: new Date().toISOString(), assignments });
-      }
-    } catch {
-      // Offline: the last copy stays on show.
-    }
+    await refreshMyList(owner).catch(() => {}); // offline: the last copy stays on show
     await render();
   }
 

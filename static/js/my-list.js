@@ -16,11 +16,13 @@ const dayOf = (iso) => iso.split('-').reverse().join('/'); // 2026-11-30 → 30/
 const placed = (item) => Number.isFinite(item.lat) && Number.isFinite(item.lon);
 
 // The order of the list: a pure function of the items, their states and where the inspector is.
+const collator = new Intl.Collator('vi');
 export function sortItems(items, here) {
-  const distance = (item) => (here && placed(item) ? km(here, item) : Infinity);
-  const byPlace = (a, b) => distance(a) - distance(b) || 0;
-  const byName = (a, b) => a.unit_name.localeCompare(b.unit_name, 'vi') || a.store_name.localeCompare(b.store_name, 'vi');
-  return [...items].sort((a, b) => (RANK[a.shown] ?? 2) - (RANK[b.shown] ?? 2) || byPlace(a, b) || byName(a, b));
+  const keyed = items.map((item) => ({ item, away: here && placed(item) ? km(here, item) : Infinity }));
+  keyed.sort((a, b) => (RANK[a.item.shown] ?? 2) - (RANK[b.item.shown] ?? 2)
+    || (a.away - b.away || 0)
+    || collator.compare(a.item.unit_name, b.item.unit_name) || collator.compare(a.item.store_name, b.item.store_name));
+  return keyed.map(({ item }) => item);
 }
 
 export function myListView({ owner, t }) {

@@ -104,6 +104,17 @@ PLAN = """async ([stops]) => {
            fromFirst: plan.planDay(null, points).stops[0].code, none: plan.planDay(start, []) };
 }"""
 
+SORT = """async () => {
+  const { sortItems } = await import('/static/js/my-list.js');
+  const item = (store_code, unit_name, store_name, shown, lat = null) =>
+    ({ store_code, unit_name, store_name, shown, lat, lon: lat });
+  const items = [item('e', 'Phường C', 'A', 'pending'), item('b', 'Phường B', 'Ă', 'approved'),
+    item('a', 'Phường B', 'Á', 'sent'), item('d', 'Phường B', 'A', 'not_surveyed', 21),
+    item('f', 'Phường D', 'A', 'returned'), item('c', 'Phường A', 'Z', 'not_surveyed', 20)];
+  const codes = (here) => sortItems(items, here).map((i) => i.store_code).join('');
+  return [codes(null), codes({ lat: 21, lon: 21 })];
+}"""
+
 
 def test_the_day_plan_orders_the_ticked_stores_into_a_short_way(browser, live_server, app):
     round_in_progress(app)
@@ -113,6 +124,10 @@ def test_the_day_plan_orders_the_ticked_stores_into_a_short_way(browser, live_se
     assert round(found["km"], 1) == 25.9 and round(found["nearest"], 1) == 33.2
     assert found["fromFirst"] == "S0"  # no position: the way starts at the first store ticked
     assert found["none"] == {"stops": [], "km": 0}
+
+    order = page.evaluate(SORT)
+    # To do first, then returned, then the rest; nearest first when the phone knows where it is.
+    assert order == ["cdfabe", "dcfabe"]
 
     open_list(page)
     first_code(page, "S-002")

@@ -56,10 +56,10 @@ export function myListView({ owner, t }) {
     const sent = new Set((await listSent(owner)).filter((entry) => entry.sentAt > (kept.fetchedAt || ''))
       .map((entry) => entry.payload?.store_code));
     const items = kept.assignments.map((item) => {
-      let shown = item.state;
-      if (waiting.has(item.store_code)) shown = 'pending';
-      else if (sent.has(item.store_code) && shown === 'not_surveyed') shown = 'sent';
-      return { ...item, shown };
+      let state = item.state;
+      if (waiting.has(item.store_code)) state = 'pending';
+      else if (sent.has(item.store_code) && state === 'not_surveyed') state = 'sent';
+      return { ...item, shown: state };
     });
     shown = sortItems(items, here);
     $('#todo-list').replaceChildren(...shown.map(storeItem));

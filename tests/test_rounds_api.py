@@ -235,7 +235,8 @@ def test_an_inspector_sees_their_stores_in_the_rounds_in_progress(api, app, monk
     api.client.get("/logout")
     api.login("inspector")
     mine = api.get("/api/v1/assignments?mine=1").get_json()["assignments"]
-    assert mine == [
+    contracted = ("round_id", "round_name", "ends_on", "store_code", "visited")  # the list adds keys beside these
+    assert [{key: item[key] for key in contracted} for item in mine] == [
         {
             "round_id": current["id"],
             "round_name": "Đang chạy",

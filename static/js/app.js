@@ -54,6 +54,12 @@ async function loadVocab() {
 
 const stores = storeView({ t, when, status, vocab: () => state.vocab });
 const sentList = mineView({ owner, t, when });
+// Loaded when first opened (the shell's budget); its data comes with each sync (mine.js).
+let myList = null;
+const listView = async () => {
+  myList ??= (await import('./my-list.js')).myListView({ owner, t });
+  return myList;
+};
 // ---- drafts and the form ------------------------------------------------------
 
 async function renderDrafts() {
@@ -168,7 +174,7 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app')
 const announce = () => channel?.postMessage({ type: 'changed', owner });
 
 async function renderAll() {
-  await Promise.all([renderDrafts(), renderOutbox(), sentList.render()]);
+  await Promise.all([renderDrafts(), renderOutbox(), sentList.render(), myList?.render()]);
 }
 
 function requestFlush() {
@@ -176,7 +182,7 @@ function requestFlush() {
     flushing = null;
     await renderOutbox();
     announce();
-    await sentList.refresh();
+    await Promise.all([sentList.refresh(), mine.refreshMyList(owner).then(() => myList?.render(), () => {})]);
   });
   return flushing;
 }
@@ -285,10 +291,12 @@ async function start() {
   $('#photo-list').addEventListener('click', photoBox.onClick);
   $('#discard-draft').addEventListener('click', onDiscardDraft);
   $('#store-search').addEventListener('input', stores.render);
-  $('#store-list').addEventListener('click', (event) => {
-    const button = event.target.closest('button.store');
-    if (button) startSurvey(button.dataset.code);
-  });
+  for (const list of ['#store-list', '#todo-list']) {
+    $(list).addEventListener('click', (event) => {
+      const button = event.target.closest('button.store');
+      if (button) startSurvey(button.dataset.code);
+    });
+  }
   $('#draft-list').addEventListener('click', async (event) => {
     const id = event.target.dataset.draft;
     if (id) openDraft(await get('drafts', id));
@@ -299,6 +307,8 @@ async function start() {
     if (correct) startCorrection(correct);
     else if (resend && !event.target.disabled) sendAgain(event.target);
   });
+  $('#todo-list').addEventListener('change', (event) => myList?.onPick(event));
+  $('#plan-day').addEventListener('click', () => myList?.plan());
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', stores.refresh);
   $('#export-button').addEventListener('click', view.onExport);
@@ -310,6 +320,7 @@ async function start() {
       if (state.draft) await saver.now();
       await renderAll();
       show(tab.dataset.tab);
+      if (tab.dataset.tab === 'todo') (await listView()).render().then(myList.findHere);
     });
   }
   channel?.addEventListener('message', (event) => {

@@ -3,28 +3,27 @@
 let fix = null;
 let pending = null;
 
+// One position, or null when the phone cannot or may not say. The list of stores asks too.
+export function locate(options = { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 }) {
+  if (!navigator.geolocation) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) => resolve({ lat: coords.latitude, lon: coords.longitude, accuracy_m: Math.round(coords.accuracy * 10) / 10 }),
+      () => resolve(null),
+      options,
+    );
+  });
+}
+
 // `tell(key, metres)` says how it goes: asked, found (with its accuracy), or none to be had.
 export function startFix(tell = () => {}) {
   fix = null;
-  pending = null;
-  if (!navigator.geolocation) {
-    tell('location_none');
-    return;
-  }
   tell('location_waiting');
-  pending = new Promise((resolve) => {
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) => {
-        fix = { lat: coords.latitude, lon: coords.longitude, accuracy_m: Math.round(coords.accuracy * 10) / 10 };
-        tell('location_taken', Math.round(coords.accuracy));
-        resolve(fix);
-      },
-      () => {
-        tell('location_none');
-        resolve(null);
-      },
-      { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 },
-    );
+  pending = locate().then((found) => {
+    fix = found;
+    if (found) tell('location_taken', Math.round(found.accuracy_m));
+    else tell('location_none');
+    return found;
   });
 }
 

@@ -60,6 +60,12 @@ const mark = (id, change) => transaction(['sent'], 'readwrite', async (s) => {
 // The kept surveys the server lacked at the last check, which the inspector may send again.
 export const missingOnServer = async (owner) => (await byOwner('sent', owner)).filter((entry) => entry.missing);
 
+// "Việc của tôi" (my-list.js), kept the same way.
+export async function refreshMyList(owner) {
+  const { assignments } = await getJson('/api/v1/assignments?mine=1');
+  await setMeta(`todo:${owner}`, { fetchedAt: new Date().toISOString(), assignments });
+}
+
 export async function loadMine(owner) {
   return (await getMeta(`mine:${owner}`)) || { fetchedAt: null, surveys: [] };
 }

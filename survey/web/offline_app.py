@@ -39,6 +39,8 @@ SHELL_SCRIPTS = (
     "mine-view.js",
     "app.js",
 )
+# Precached, not preloaded: loaded when the inspector first opens "Việc của tôi" (the shell's budget).
+LAZY_SCRIPTS = ("day-plan.js", "my-list.js")
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
 THEME_COLOUR = "#1b6b3a"
 
@@ -55,7 +57,7 @@ def asset_version(app: Flask) -> str:
 
 def shell_urls() -> list[str]:
     """The URLs the service worker precaches: the app works offline with only these."""
-    scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS]
+    scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS + LAZY_SCRIPTS]
     icons = [url_for("offline_app.icon", name=name) for name in ICONS]
     # The page in each language, so that the language switch works with no network too.
     pages = [url_for("offline_app.shell", lang=code) for code in LANGUAGES]

@@ -96,6 +96,11 @@ ROUND_ANSWERS = {
                         "ends_on": DAY,
                         "store_code": STRING,
                         "visited": {"type": "boolean"},
+                        "store_name": STRING,
+                        "unit_name": STRING,
+                        "lat": nullable(NUMBER),
+                        "lon": nullable(NUMBER),
+                        "state": {"type": "string", "enum": ["not_surveyed", "sent", "returned", "approved"]},
                     }
                 ),
             }

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from models import db
 from survey.domain import payload_errors
-from survey.domain.rounds import listing, planning, progress
+from survey.domain.rounds import listing, my_list, planning, progress
 from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.web.auth import role_required
 from survey.web.errors import json_error
@@ -81,4 +81,4 @@ def round_progress(round_id: int):
 @role_required("inspector")
 def my_assignments():
     """The inspector's stores in the rounds in progress (?mine=1 is the only list there is)."""
-    return jsonify(assignments=progress.assignments_of(current_user._get_current_object()))
+    return jsonify(assignments=my_list.assignments_of(current_user._get_current_object()))

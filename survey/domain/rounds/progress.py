@@ -1,5 +1,5 @@
 """How far a round has got: which covered stores were visited in its days, by whom they were to be
-visited and where they are; and each inspector's own list of the rounds in progress.
+visited and where they are (each inspector's own list is in my_list.py).
 
 A store is visited in the round when a survey of it that counts (policy.survey_counts) from an
 inspection, or an approved self-report when the round says so, has its local visit day within the
@@ -35,15 +35,19 @@ def counted_condition(self_reports_count: bool):
     return and_(Survey.superseded_by_id.is_(None), counted)
 
 
-def in_round_condition(round_: SurveyRound):
-    """SQL for "the survey counts for the round and its local visit day lies in it"."""
+def in_days_condition(round_: SurveyRound):
+    """SQL for "the survey's local visit day lies in the round"."""
     return and_(
-        counted_condition(round_.self_reports_count),
         # Implied by the days, and what lets the database read only those years (ix_survey_year_store).
         Survey.visit_year.between(round_.starts_on.year, round_.ends_on.year),
         Survey.visited_at >= day_start_utc(round_.starts_on),
         Survey.visited_at < day_after_utc(round_.ends_on),
     )
+
+
+def in_round_condition(round_: SurveyRound):
+    """SQL for "the survey counts for the round and its local visit day lies in it"."""
+    return and_(counted_condition(round_.self_reports_count), in_days_condition(round_))
 
 
 def day_start_utc(day: date) -> datetime:
@@ -196,30 +200,3 @@ def inactive_assignments(round_: SurveyRound) -> dict[str, str]:
 
 def local_today() -> date:
     return policy.local_today()
-
-
-def assignments_of(user: User, today: date | None = None) -> list[dict]:
-    """The inspector's stores in every round whose days include today, each with whether it was visited."""
-    today = today or local_today()
-    rows = db.session.execute(
-        select(SurveyRound, Store.id, Store.code)
-        .join(RoundAssignment, RoundAssignment.round_id == SurveyRound.id)
-        .join(Store, Store.id == RoundAssignment.store_id)
-        .where(RoundAssignment.inspector_id == user.id, SurveyRound.starts_on <= today, SurveyRound.ends_on >= today)
-        .order_by(SurveyRound.ends_on, SurveyRound.id, Store.code)
-    ).all()
-    by_round: dict[int, set[int]] = {}
-    found = []
-    for round_, store_id, store_code in rows:
-        if round_.id not in by_round:
-            by_round[round_.id] = visited_store_ids(round_, {r[1] for r in rows if r[0].id == round_.id})
-        found.append(
-            {
-                "round_id": round_.id,
-                "round_name": round_.name,
-                "ends_on": round_.ends_on.isoformat(),
-                "store_code": store_code,
-                "visited": store_id in by_round[round_.id],
-            }
-        )
-    return found

@@ -10,6 +10,8 @@ const rules = {
 };
 
 export default [
+  // Third-party code kept as its package ships it (static/vendor/README.md).
+  { ignores: ['static/vendor/**'] },
   js.configs.recommended,
   {
     files: ['static/js/**/*.js'],
@@ -20,7 +22,7 @@ export default [
     rules,
   },
   {
-    // A classic worker script; the server replaces __VERSION__ (inside a string) and
+    // A classic worker script; the server replaces __VERSION__ and __VENDOR__ (inside strings) and
     // __SHELL_URLS__ (the shell's URLs, inside the array literal) when serving it.
     files: ['static/sw.js'],
     languageOptions: {

@@ -4,6 +4,10 @@
 const VERSION = '__VERSION__';
 const CACHE = `baobi-shell-${VERSION}`;
 const SHELL = [__SHELL_URLS__];
+// The barcode decoder (about 1 MB): fetched when the scanner is first needed, then kept in a cache of
+// its own across app updates, since its files change only with its version (in their path).
+const VENDOR = '__VENDOR__';
+const VENDOR_CACHE = 'baobi-vendor';
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -21,6 +25,13 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(names.filter((name) => name.startsWith('baobi-shell-') && name !== CACHE).map((name) => caches.delete(name)));
+    // An older decoder's files go when a new one comes.
+    if (names.includes(VENDOR_CACHE)) {
+      const vendor = await caches.open(VENDOR_CACHE);
+      for (const request of await vendor.keys()) {
+        if (!new URL(request.url).pathname.startsWith(VENDOR)) await vendor.delete(request);
+      }
+    }
     await self.clients.claim();
   })());
 });
@@ -45,8 +56,8 @@ async function networkFirst(request) {
   }
 }
 
-async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
+async function cacheFirst(request, name = CACHE) {
+  const cache = await caches.open(name);
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
@@ -58,7 +69,9 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
-  if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/icons/')) {
+  if (url.pathname.startsWith('/static/vendor/')) {
+    event.respondWith(cacheFirst(event.request, VENDOR_CACHE));
+  } else if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/icons/')) {
     event.respondWith(cacheFirst(event.request));
   } else if (SHELL.includes(url.pathname) || SHELL.includes(url.pathname + url.search)) {
     // Only the shell's own pages: other pages (a reviewer's figures) never go to the cache.

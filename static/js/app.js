@@ -8,7 +8,6 @@ import { mineView } from './mine-view.js';
 import * as outbox from './outbox.js';
 import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
-import { photoView } from './photo-view.js';
 import './select-count.js';
 import { findStore } from './registry.js';
 import { softWarnings } from './rules.js';
@@ -24,9 +23,14 @@ const t = (key, n) => {
 };
 const state = { vocab: null, draft: null, saving: false, registration: null };
 const saver = form.draftSaver(() => state.draft);
-const photoBox = photoView({
-  owner, t, getDraft: () => state.draft, changed: (now = true) => (now ? saver.now() : saver.later()),
-});
+// The photo part, loaded with the first form opened (the shell's budget).
+let photoBox = null;
+const photoPart = async () => {
+  photoBox ??= (await import('./photo-view.js')).photoView({
+    owner, t, getDraft: () => state.draft, changed: (now = true) => (now ? saver.now() : saver.later()),
+  });
+  return photoBox;
+};
 
 function show(view) {
   for (const section of document.querySelectorAll('[data-view]')) section.hidden = section.dataset.view !== view;
@@ -83,7 +87,7 @@ async function openDraft(draft) {
   form.renderForm($('#survey-form'), draft, state.vocab, t);
   form.showErrors($('#survey-form'), {}, t);
   await saver.now();
-  await photoBox.render();
+  await (await photoPart()).render();
   place.startFix((key, metres) => { $('#location-status').textContent = t(key, metres); });
   show('form');
 }
@@ -286,9 +290,9 @@ async function start() {
     if (event.key === 'Enter' && form.focusNextCount($('#survey-form'), event.target)) event.preventDefault();
   });
   $('#survey-form').addEventListener('submit', onSave);
-  $('#photo-input').addEventListener('change', photoBox.onFile);
-  $('#photo-list').addEventListener('input', photoBox.onCaption);
-  $('#photo-list').addEventListener('click', photoBox.onClick);
+  $('#photo-input').addEventListener('change', async (event) => (await photoPart()).onFile(event));
+  $('#photo-list').addEventListener('input', (event) => photoBox?.onCaption(event));
+  $('#photo-list').addEventListener('click', (event) => photoBox?.onClick(event));
   $('#discard-draft').addEventListener('click', onDiscardDraft);
   $('#store-search').addEventListener('input', stores.render);
   for (const list of ['#store-list', '#todo-list']) {

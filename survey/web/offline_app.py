@@ -19,6 +19,7 @@ from survey.domain import survey_fields, vocabularies
 from survey.domain.schemas import MAX_COUNT, MAX_NOTES
 from survey.i18n import LANGUAGES
 from survey.labels import UNLIKELY_VALUE_MESSAGES
+from survey.web import phone_messages
 from survey.web.auth import role_required
 
 bp = Blueprint("offline_app", __name__)
@@ -27,7 +28,6 @@ SHELL_SCRIPTS = (
     "idb.js",
     "rules.js",
     "photos.js",
-    "photo-view.js",
     "location.js",
     "outbox.js",
     "outbox-view.js",
@@ -39,8 +39,12 @@ SHELL_SCRIPTS = (
     "mine-view.js",
     "app.js",
 )
-# Precached, not preloaded: loaded when the inspector first opens "Việc của tôi" (the shell's budget).
-LAZY_SCRIPTS = ("day-plan.js", "my-list.js")
+# Precached, not preloaded (the shell's budget): each is imported when first needed, the photo
+# part when a form first opens, the list of assignments when "Việc của tôi" does.
+LAZY_SCRIPTS = ("more-messages.js", "photo-view.js", "day-plan.js", "my-list.js")
+# The barcode decoder's folder (static/vendor/README.md): neither precached nor preloaded; the
+# service worker keeps it in a cache of its own once fetched.
+VENDOR_DECODER = "vendor/zxing-wasm-3.1.8/"
 ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-512": (512, True)}
 THEME_COLOUR = "#1b6b3a"
 
@@ -61,12 +65,14 @@ def shell_urls() -> list[str]:
     icons = [url_for("offline_app.icon", name=name) for name in ICONS]
     # The page in each language, so that the language switch works with no network too.
     pages = [url_for("offline_app.shell", lang=code) for code in LANGUAGES]
+    messages = [url_for("offline_app.more_messages", lang=code) for code in LANGUAGES]
     return [
         url_for("offline_app.shell"),
         *pages,
         url_for("static", filename="css/app.css"),
         url_for("static", filename="css/offline.css"),
         url_for("offline_app.vocabularies"),
+        *messages,
         url_for("offline_app.manifest"),
         *scripts,
         *icons,
@@ -94,6 +100,7 @@ def service_worker():
     """Serve the service worker from the root so that it controls every page; never cached."""
     source = (Path(current_app.root_path) / "static" / "sw.js").read_text(encoding="utf-8")
     source = source.replace("__VERSION__", current_app.config["ASSET_VERSION"])
+    source = source.replace("__VENDOR__", url_for("static", filename=VENDOR_DECODER))
     source = source.replace("__SHELL_URLS__", ",".join(f'"{url}"' for url in shell_urls()))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
@@ -185,6 +192,14 @@ def vocabularies_json():
     """Give the phone the categories, label types, rules in force and limits it checks against."""
     response = jsonify(vocabularies.phone_copy())
     # A new rule version must reach the phone at its next online start, not a day later.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/app/more-messages.json", endpoint="more_messages")
+def more_messages_json():
+    """The messages of the phone's parts loaded on demand, in the language asked (?lang=)."""
+    response = jsonify(phone_messages.on_demand())
     response.headers["Cache-Control"] = "no-cache"
     return response
 

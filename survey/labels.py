@@ -69,6 +69,9 @@ UNLIKELY_VALUE_MESSAGES = {
         n=policy.PLAUSIBLE_CHECKOUT_UNITS,
     ),
     "labels_over_checked": _l("More eco-labelled SKUs than SKUs checked: please check both counts."),
+    "few_customers": _l(
+        "Fewer than %(n)s customers watched at the checkout: the method asks for about 30.", n=policy.FEW_CUSTOMERS
+    ),
 }
 LEVEL_NAMES = {
     "province": _l("Province"),

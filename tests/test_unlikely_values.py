@@ -28,6 +28,14 @@ def test_unlikely_values(checkout, labelled, checked, expected):
     assert policy.unlikely_values(checkout, labelled, checked) == expected
 
 
+@pytest.mark.parametrize(
+    ("customers", "expected"),
+    [(None, ()), (1, ("few_customers",)), (policy.FEW_CUSTOMERS - 1, ("few_customers",)), (policy.FEW_CUSTOMERS, ())],
+)
+def test_a_checkout_watched_over_few_customers_is_asked_about(customers, expected):
+    assert policy.unlikely_values(30, 0, None, customers) == expected
+
+
 def inspector_form(client, auth, **changes) -> dict[str, str]:
     auth.login("inspector")
     data = form_fields(client.get("/surveys/new").get_data(as_text=True))

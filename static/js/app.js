@@ -54,6 +54,20 @@ async function loadVocab() {
   await put('meta', { key: 'vocab', value: state.vocab });
 }
 
+// The tally and the products (in-store.js), loaded with the first form with their own messages.
+let more = null;
+const tAll = (key, n) => (more ? more(key, n) : t(key, n));
+let inStore = null;
+async function inStorePart() {
+  if (!inStore) {
+    more = await (await import('./more-messages.js')).moreMessages(t);
+    inStore = (await import('./in-store.js')).inStore({
+      t: tAll, getDraft: () => state.draft, changed: onFormInput, show, vocab: () => state.vocab, photoPart,
+    });
+  }
+  await inStore.render();
+}
+
 // ---- the store picker and the surveys sent (store-view.js, mine-view.js) ----------
 
 const stores = storeView({ t, when, status, vocab: () => state.vocab });
@@ -90,6 +104,8 @@ async function openDraft(draft) {
   await (await photoPart()).render();
   place.startFix((key, metres) => { $('#location-status').textContent = t(key, metres); });
   show('form');
+  // The form works without them (typed counts) when they cannot load. A tally left open comes back.
+  await inStorePart().catch((error) => status(`${error.message || error}`, 'error'));
 }
 
 async function startSurvey(code) {
@@ -112,8 +128,8 @@ async function onSave(event) {
   const draft = form.readForm($('#survey-form'), state.draft);
   state.draft = draft;
   try {
-    const { payload, errors } = form.check(draft, state.vocab, t);
-    form.showErrors($('#survey-form'), errors, t, payload);
+    const { payload, errors } = form.check(draft, state.vocab, tAll);
+    form.showErrors($('#survey-form'), errors, tAll, payload);
     if (Object.keys(errors).length) return;
     const warnings = softWarnings(payload, state.vocab).map(t);
     if (warnings.length && !window.confirm([...warnings, t('confirm_unlikely')].join('\n'))) return;

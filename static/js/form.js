@@ -36,7 +36,9 @@ export function payloadOf(draft, vocab) {
     const [zone, category] = key.split('|');
     if (count !== 0) packaging.push({ zone, category, count }); // a bad count stays, to be refused
   }
-  const ecoLabels = Object.entries(draft.labels)
+  // Products read by barcode replace the typed label counts: the server derives those from them.
+  const products = draft.products || [];
+  const ecoLabels = products.length ? [] : Object.entries(draft.labels)
     .filter(([, count]) => count !== 0)
     .map(([label, count]) => ({ label, product_group: '', sku_count: count }));
   const payload = {
@@ -48,6 +50,9 @@ export function payloadOf(draft, vocab) {
     payload[name] = kind === 'count' ? countOf(draft[name]) : (draft[name] ?? '').normalize('NFC');
   }
   if (draft.supersedes) payload.supersedes = draft.supersedes; // a correction of a returned survey
+  // A listed product takes the list's label; an unlisted one the label the inspector saw on it.
+  if (products.length) payload.products = products.map(({ gtin, label }) => (label ? { gtin, label } : { gtin }));
+  if (draft.customers) payload.transactions_observed = draft.customers; // counted by the tally (tally.js)
   // Listed only when there are some: a survey without photos keeps the hash it always had.
   if (draft.photos?.length) payload.photos = draft.photos.map(({ id, caption }) => ({ id, caption: caption.trim() }));
   return payload;
@@ -61,6 +66,9 @@ export function draftFromSurvey(owner, survey, store, vocab) {
   draft.visited = survey.visited_at.slice(0, 16);
   for (const { name } of vocab.typed_fields) draft[name] = survey[name] === null ? '' : String(survey[name] ?? '');
   draft.supersedes = survey.id;
+  // Its products again (a listed one without the label the list gives it), and its tally's customers.
+  draft.products = (survey.products || []).map(({ gtin, label, listed }) => (listed ? { gtin } : { gtin, label }));
+  if (survey.transactions_observed) draft.customers = survey.transactions_observed;
   draft.carried = survey.photos?.length || 0; // kept with the correction on the server (photos.carried)
   return draft;
 }
@@ -107,7 +115,7 @@ export function renderForm(form, draft, vocab, t) {
     }
     fields.append(box);
   }
-  const labels = el('fieldset', { class: 'card zone' }, el('legend', {}, t('eco_labels')));
+  const labels = el('fieldset', { class: 'card zone', id: 'label-box' }, el('legend', {}, t('eco_labels')));
   for (const label of vocab.labels) {
     labels.append(stepper(`l-${label.code}`, `label|${label.code}`, labelOf(label), draft.labels[label.code] || 0,
       label.counted ? '' : t('not_counted'), t));
@@ -162,7 +170,8 @@ export function updateLive(form, draft, vocab, t) {
     const failed = failedZones(totals, rule);
     const ok = failed.length === 0;
     const why = failed.map((zone) => `${t(`zone_${zone}`)} < ${rule.min_eco_share_pct.toLocaleString('vi-VN')}%`).join('; ');
-    verdict.textContent = `${ok ? t('verdict_ok') : t('verdict_not_ok')}${why ? ` (${why})` : ''} · ${t('rule_version')} ${rule.version}`;
+    const over = draft.customers ? ` · ${t('over_customers', draft.customers)}` : '';
+    verdict.textContent = `${ok ? t('verdict_ok') : t('verdict_not_ok')}${why ? ` (${why})` : ''}${over} · ${t('rule_version')} ${rule.version}`;
     verdict.className = ok ? 'verdict ok' : 'verdict bad';
   }
   return payload;

@@ -47,7 +47,8 @@ export function photoView({ owner, t, getDraft, changed }) {
     $('#photo-status').textContent = `${listed.length} / ${photos.MAX_PHOTOS}${carried}`;
   }
 
-  async function onFile(event) {
+  // `caption` names what the photo shows when the form knows it (a product's pack).
+  async function onFile(event, caption = '') {
     const input = event.target;
     const file = input.files[0];
     input.value = '';
@@ -58,7 +59,7 @@ export function photoView({ owner, t, getDraft, changed }) {
     try {
       const record = await photos.keep(owner, draft.id, await photos.shrink(file));
       const current = getDraft(); // the same draft, perhaps with more typed meanwhile
-      current.photos = [...(current.photos || []), { id: record.id, caption: '' }];
+      current.photos = [...(current.photos || []), { id: record.id, caption }];
       await changed();
     } catch {
       $('#photo-status').textContent = t('photo_unreadable');

@@ -1,5 +1,5 @@
 // The store registry kept on the phone, so that a store can be found with no signal.
-import { done, getAll, getMeta, transaction } from './idb.js';
+import { done, getAll, getMeta, setMeta, transaction } from './idb.js';
 import { storeOpenOn } from './rules.js';
 
 // Vietnamese without diacritics, lower case: "Phố Hiến" is found by "pho hien".
@@ -22,6 +22,14 @@ export async function refreshStores() {
 }
 
 export const storesRefreshedAt = () => getMeta('storesRefreshedAt');
+
+// The certified products (GET /api/v1/products), kept whole so that a scan in a store is judged offline.
+export async function refreshProducts() {
+  const response = await fetch('/api/v1/products', { credentials: 'same-origin', cache: 'no-store' });
+  if (!response.ok) throw new Error(`products ${response.status}`);
+  const { products } = await response.json();
+  await setMeta('products', { products, refreshedAt: new Date().toISOString() });
+}
 
 // `today` is the province's local date (rules.localToday): a store closed today still shows.
 export async function searchStores(query, today, limit = 50) {

@@ -80,6 +80,17 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
     if (!isCount(line.sku_count, vocab.max_count)) errors[`eco_labels.${i}.sku_count`] = t('count_range');
     if (!labels.has(line.label)) errors[`eco_labels.${i}.label`] = t('bad_label');
   });
+  const customers = survey.transactions_observed;
+  if (customers !== undefined && !(isCount(customers, vocab.max_transactions) && customers > 0)) {
+    errors.transactions_observed = t('customers_range', vocab.max_transactions);
+  }
+  // The server derives the label counts from the products: never both.
+  if (survey.products && survey.eco_labels.length) errors.eco_labels = t('labels_with_products');
+  // A listed product may leave its label out (the list gives it); the form asks it of any other.
+  (survey.products || []).forEach((line, i) => {
+    if (gtinProblem(line.gtin)) errors[`products.${i}.gtin`] = t(`gtin_${gtinProblem(line.gtin)}`);
+    else if (line.label !== undefined && !labels.has(line.label)) errors[`products.${i}.label`] = t('bad_label');
+  });
   for (const { name, kind, max_length: maxLength } of vocab.typed_fields) {
     const value = survey[name] ?? null; // left out is unused, as the server's model has it
     if (kind === 'count' && value !== null && !isCount(value, vocab.max_count)) errors[name] = t('count_range');
@@ -96,9 +107,21 @@ export function validateSurvey(survey, vocab, t, now = Date.now()) {
 export function softWarnings(survey, vocab) {
   const sum = (lines, count) => lines.reduce((total, line) => total + count(line), 0);
   const checkout = sum(survey.packaging.filter((line) => line.zone === 'checkout'), (line) => line.count);
-  const labelled = sum(survey.eco_labels, (line) => line.sku_count);
+  // Products read by barcode stand for the label counts, which the server derives from them.
+  const labelled = sum(survey.eco_labels, (line) => line.sku_count) + (survey.products?.length || 0);
   const warnings = [];
   if (checkout > vocab.plausible_checkout_units) warnings.push('warn_many_bags');
   if (survey.skus_checked !== null && labelled > survey.skus_checked) warnings.push('warn_labels_over_checked');
+  if ((survey.transactions_observed ?? Infinity) < vocab.few_customers) warnings.push('warn_few_customers');
   return warnings;
+}
+
+// What is wrong with a GTIN, as the server's products.gtin says it ('digits', 'length',
+// 'check_digit'), or null: 8, 12 or 13 digits, the last one the GS1 check digit.
+export function gtinProblem(text) {
+  if (!/^\d+$/.test(text)) return 'digits';
+  if (![8, 12, 13].includes(text.length)) return 'length';
+  const body = [...text.slice(0, -1)].reverse();
+  const total = body.reduce((sum, digit, position) => sum + Number(digit) * (position % 2 === 0 ? 3 : 1), 0);
+  return (10 - (total % 10)) % 10 === Number(text.at(-1)) ? null : 'check_digit';
 }

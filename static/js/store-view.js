@@ -1,6 +1,6 @@
 // The store picker: the stores of the offline registry that match the search and are open
 // today, and when the list was last brought up to date.
-import { refreshStores, searchStores, storesRefreshedAt } from './registry.js';
+import { refreshProducts, refreshStores, searchStores, storesRefreshedAt } from './registry.js';
 import { localToday } from './rules.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -29,6 +29,7 @@ export function storeView({ t, when, status, vocab }) {
   }
 
   async function refresh() {
+    refreshProducts().catch(() => {}); // the copy on the phone stays until the next one arrives
     try {
       await refreshStores();
     } catch (error) {

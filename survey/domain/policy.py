@@ -26,6 +26,8 @@ STATUSES = ("compliant", "not_compliant", "unsurveyed")
 UNIT_LEVELS = ("province", "district", "commune")
 # About 30 checkouts rarely hand out more bags than this: more asks "are you sure?", never refuses.
 PLAUSIBLE_CHECKOUT_UNITS = 200
+# The method watches about 30 customers; shares over fewer than this ask "are you sure?".
+FEW_CUSTOMERS = 10
 # A visit's location is flagged for the reviewer when it lies farther than this from the store's
 # registered place, or when the phone's accuracy is worse than this.
 FAR_VISIT_M = 500
@@ -228,15 +230,20 @@ def reason_missing(state: str, comment: str | None) -> bool:
     return state in STATES_NEEDING_A_REASON and not (comment or "").strip()
 
 
-def unlikely_values(checkout_units: int, labelled_skus: int, skus_checked: int | None) -> tuple[str, ...]:
+def unlikely_values(
+    checkout_units: int, labelled_skus: int, skus_checked: int | None, customers: int | None = None
+) -> tuple[str, ...]:
     """Values allowed but unlikely, to be confirmed rather than refused: "many_bags" for more than
     PLAUSIBLE_CHECKOUT_UNITS at checkout, "labels_over_checked" for more eco-labelled SKUs than SKUs
-    checked (a product line may carry two labels, so it can be right)."""
+    checked (a product line may carry two labels, so it can be right), "few_customers" for a checkout
+    watched over fewer than FEW_CUSTOMERS customers (transactions_observed)."""
     found = []
     if checkout_units > PLAUSIBLE_CHECKOUT_UNITS:
         found.append("many_bags")
     if skus_checked is not None and labelled_skus > skus_checked:
         found.append("labels_over_checked")
+    if customers is not None and customers < FEW_CUSTOMERS:
+        found.append("few_customers")
     return tuple(found)
 
 

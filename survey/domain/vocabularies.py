@@ -104,6 +104,8 @@ def phone_copy() -> dict:
         "max_notes": schemas.MAX_NOTES,
         "earliest_year": schemas.EARLIEST_YEAR,
         "plausible_checkout_units": policy.PLAUSIBLE_CHECKOUT_UNITS,
+        "few_customers": policy.FEW_CUSTOMERS,
+        "max_transactions": schemas.MAX_TRANSACTIONS,
         "future_tolerance_hours": int(schemas.FUTURE_TOLERANCE.total_seconds() // 3600),
         "utc_offset_minutes": policy.utc_offset_minutes(),
         "time_zone": policy.LOCAL_TZ.key,

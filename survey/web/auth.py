@@ -247,6 +247,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+# The inspector's app compiles the barcode decoder (WebAssembly served by the app itself): that page
+# alone may compile WebAssembly. JavaScript's eval stays forbidden there as everywhere.
+APP_CONTENT_SECURITY_POLICY = SECURITY_HEADERS["Content-Security-Policy"] + "; script-src 'self' 'wasm-unsafe-eval'"
 
 
 def add_security_headers(response):

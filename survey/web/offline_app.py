@@ -20,7 +20,7 @@ from survey.domain.schemas import MAX_COUNT, MAX_NOTES
 from survey.i18n import LANGUAGES
 from survey.labels import UNLIKELY_VALUE_MESSAGES
 from survey.web import phone_messages
-from survey.web.auth import role_required
+from survey.web.auth import APP_CONTENT_SECURITY_POLICY, role_required
 
 bp = Blueprint("offline_app", __name__)
 
@@ -41,7 +41,17 @@ SHELL_SCRIPTS = (
 )
 # Precached, not preloaded (the shell's budget): each is imported when first needed, the photo
 # part when a form first opens, the list of assignments when "Việc của tôi" does.
-LAZY_SCRIPTS = ("more-messages.js", "photo-view.js", "day-plan.js", "my-list.js")
+LAZY_SCRIPTS = (
+    "more-messages.js",
+    "photo-view.js",
+    "in-store.js",
+    "tally.js",
+    "products-view.js",
+    "scanner.js",
+    "day-plan.js",
+    "my-list.js",
+)
+LAZY_STYLES = ("in-store.css",)
 # The barcode decoder's folder (static/vendor/README.md): neither precached nor preloaded; the
 # service worker keeps it in a cache of its own once fetched.
 VENDOR_DECODER = "vendor/zxing-wasm-3.1.8/"
@@ -71,6 +81,7 @@ def shell_urls() -> list[str]:
         *pages,
         url_for("static", filename="css/app.css"),
         url_for("static", filename="css/offline.css"),
+        *(url_for("static", filename=f"css/{name}") for name in LAZY_STYLES),
         url_for("offline_app.vocabularies"),
         *messages,
         url_for("offline_app.manifest"),
@@ -84,7 +95,7 @@ def shell_urls() -> list[str]:
 @role_required("inspector")
 def shell():
     """Serve the inspector's app shell."""
-    return render_template(
+    page = render_template(
         "offline_app.html",
         version=current_app.config["ASSET_VERSION"],
         max_count=MAX_COUNT,
@@ -93,6 +104,7 @@ def shell():
         unlikely=UNLIKELY_VALUE_MESSAGES,
         scripts=[name for name in SHELL_SCRIPTS if name != "app.js"],
     )
+    return page, {"Content-Security-Policy": APP_CONTENT_SECURITY_POLICY}
 
 
 @bp.route("/sw.js")

@@ -11,6 +11,59 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ON_DEMAND = {
+    # The checkout tally (tally.js)
+    "tally_open": _l("Count customer by customer"),
+    "tally_title": _l("Checkout tally"),
+    "tally_hint": _l(
+        "One tap per bag handed out; a customer's own bag or box is one tap of its own. "
+        "Tap “Next customer” when each customer leaves the till."
+    ),
+    "tally_customer": _l("Customer {n}"),
+    "tally_finished": _l("{n} finished"),
+    "tally_counted": _l("The checkout counts come from the tally over {n} customers."),
+    "tally_none": _l("Or type the counts below."),
+    "tally_next": _l("Next customer"),
+    "tally_undo": _l("Undo"),
+    "tally_undone": _l("Undone"),
+    "tally_nothing": _l("Nothing to undo."),
+    "tally_close": _l("Done"),
+    "tally_replace": _l("The tally replaces the checkout counts typed so far. Go on?"),
+    "customers_range": _l("Customers watched: from 1 to {n}."),
+    "labels_with_products": _l("A survey that lists products has its eco-label counts worked out from them."),
+    # Eco-labelled products (products-view.js)
+    "products_title": _l("Eco-labelled products (by barcode)"),
+    "products_hint": _l(
+        "Scan or type the barcode of each eco-labelled product on the shelves. Each product counts once; "
+        "the eco-label counts are then worked out from them."
+    ),
+    "scan": _l("Scan a barcode"),
+    "gtin_typed": _l("Or type the barcode number (8, 12 or 13 digits)"),
+    "gtin_add": _l("Add"),
+    "gtin_digits": _l("A barcode number has digits only."),
+    "gtin_length": _l("A barcode number has 8, 12 or 13 digits."),
+    "gtin_check_digit": _l("This barcode number is not valid: check the digits (the last one does not match)."),
+    "product_twice": _l("This product is already in the survey: it counts once."),
+    "product_unknown": _l("Not on the certified list"),
+    "product_label_seen": _l("Label seen on the pack"),
+    "product_choose_label": _l("Choose the label"),
+    "product_label_needed": _l("Not on the certified list: say which label the pack bears."),
+    "product_photo": _l("Photo of the pack"),
+    "product_remove": _l("Remove"),
+    "certificate_no": _l("certificate"),
+    "cert_valid": _l("Certificate valid on the visit day (until {n})"),
+    "cert_expired": _l("Certificate expired on {n}: not counted"),
+    "cert_not_yet": _l("Certificate valid only from {n}: not counted"),
+    "products_read": _l("Products: {n}"),
+    "products_counted": _l("counted"),
+    "labels_from_products": _l("The eco-label counts are worked out from the products above."),
+    # The scanner (scanner.js)
+    "scan_starting": _l("Starting the camera…"),
+    "scan_loading": _l("Loading the barcode reader…"),
+    "scan_aim": _l("Hold the barcode inside the frame."),
+    "scan_refused": _l("The camera cannot be used here: type the barcode number instead."),
+    "scan_no_reader": _l("The barcode reader is not on this phone yet (connect once): type the number instead."),
+    "scan_type": _l("Type the number"),
+    "scan_cancel": _l("Close"),
 }
 
 

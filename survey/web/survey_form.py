@@ -153,7 +153,7 @@ def unlikely_in(payload: dict) -> tuple[str, ...]:
     """The unlikely values of a payload, as the phone finds them before asking."""
     checkout = sum(line["count"] for line in payload["packaging"] if line["zone"] == "checkout")
     labelled = sum(line["sku_count"] for line in payload["eco_labels"])
-    return policy.unlikely_values(checkout, labelled, payload["skus_checked"])
+    return policy.unlikely_values(checkout, labelled, payload["skus_checked"], payload.get("transactions_observed"))
 
 
 def submit(form: SurveyFormBase, by_zone, labels, source: str, sender, photos: list[dict] | None = None):

@@ -142,7 +142,8 @@ def test_update_while_form_half_filled_keeps_the_form(browser, live_server, app)
     page.wait_for_function("() => document.querySelector('#c-checkout-PAPER')?.value === '4'")
     assert page.input_value("#c-checkout-PE_BAG") == "2"
     assert page.input_value("#f-notes") == "Đang đếm dở"
-    version = page.evaluate("caches.keys()")
+    # The old shell's cache is gone; the barcode decoder's, fetched with the first form, stays (sw.js).
+    version = [name for name in page.evaluate("caches.keys()") if name != "baobi-vendor"]
     assert any("next-version" in name for name in version) and len(version) == 1
     context.close()
 

@@ -29,7 +29,9 @@ RENDER = """async () => {
   const { myListView } = await import('/static/js/my-list.js');
   const owner = document.querySelector('meta[name="app-user"]').content;
   const messages = JSON.parse(document.querySelector('#messages').textContent);
-  const view = myListView({ owner, t: (key, n) => (messages[key] ?? key).replace('{n}', n) });
+  const { moreMessages } = await import('/static/js/more-messages.js');
+  const t = await moreMessages((key, n) => (messages[key] ?? key).replace('{n}', n));
+  const view = myListView({ owner, t });
   await view.refresh();  // the copy on the phone, as after a start online
   const start = performance.now();
   await view.render();

@@ -23,11 +23,20 @@ const t = (key, n) => {
 };
 const state = { vocab: null, draft: null, saving: false, registration: null };
 const saver = form.draftSaver(() => state.draft);
+// The messages of the parts loaded on demand (more-messages.js), joined to the page's before any
+// of those parts draws; without them (never fetched yet) the parts still work, showing keys.
+let more = null;
+const tAll = (key, n) => (more ? more(key, n) : t(key, n));
+async function loadMoreMessages() {
+  more ??= await (await import('./more-messages.js')).moreMessages(t).catch(() => null);
+}
+
 // The photo part, loaded with the first form opened (the shell's budget).
 let photoBox = null;
 const photoPart = async () => {
+  await loadMoreMessages();
   photoBox ??= (await import('./photo-view.js')).photoView({
-    owner, t, getDraft: () => state.draft, changed: (now = true) => (now ? saver.now() : saver.later()),
+    owner, t: tAll, getDraft: () => state.draft, changed: (now = true) => (now ? saver.now() : saver.later()),
   });
   return photoBox;
 };
@@ -54,13 +63,11 @@ async function loadVocab() {
   await put('meta', { key: 'vocab', value: state.vocab });
 }
 
-// The tally and the products (in-store.js), loaded with the first form with their own messages.
-let more = null;
-const tAll = (key, n) => (more ? more(key, n) : t(key, n));
+// The tally and the products (in-store.js), loaded with the first form.
 let inStore = null;
 async function inStorePart() {
   if (!inStore) {
-    more = await (await import('./more-messages.js')).moreMessages(t);
+    await loadMoreMessages();
     inStore = (await import('./in-store.js')).inStore({
       t: tAll, getDraft: () => state.draft, changed: onFormInput, show, vocab: () => state.vocab, photoPart,
     });
@@ -75,7 +82,8 @@ const sentList = mineView({ owner, t, when });
 // Loaded when first opened (the shell's budget); its data comes with each sync (mine.js).
 let myList = null;
 const listView = async () => {
-  myList ??= (await import('./my-list.js')).myListView({ owner, t });
+  await loadMoreMessages();
+  myList ??= (await import('./my-list.js')).myListView({ owner, t: tAll });
   return myList;
 };
 // ---- drafts and the form ------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The messages of the phone's parts that are loaded on demand: the checkout tally, the products and
-their scanner.
+"""The messages of the phone's parts that are loaded on demand: the photos of a form, "Việc của tôi",
+the checkout tally, the products and their scanner.
 
 The shell's own messages are written into its page (templates/offline_app.html) and count against its
 100 KB budget; these are served as /app/more-messages.json in the page's language, precached by the
@@ -11,6 +11,28 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ON_DEMAND = {
+    # The photos of a form (photo-view.js)
+    "photo_from": _l("from"),
+    "photo_caption": _l("Caption"),
+    "photo_remove": _l("Remove photo"),
+    "photo_confirm_remove": _l("Remove this photo from the survey?"),
+    "photo_working": _l("Shrinking the photo…"),
+    "photo_unreadable": _l("This file could not be read as a picture."),
+    "caption_ideas": [_l("checkout counter"), _l("store-packed shelf"), _l("eco-label")],
+    "photos_carried": _l("the {n} photos sent with the survey it corrects are kept with it"),
+    # "Việc của tôi" (my-list.js, day-plan.js)
+    "todo_not_surveyed": _l("not surveyed yet"),
+    "todo_sent": _l("sent for review"),
+    "todo_returned": _l("needs more information"),
+    "todo_approved": _l("approved"),
+    "todo_pending": _l("waiting to be sent"),
+    "last_day": _l("last day"),
+    "km_away": _l("{n} km away"),
+    "plan_pick": _l("visit today"),
+    "plan_total": _l("Total: {n} km in a straight line"),
+    "plan_none": _l("Tick at least one store."),
+    "no_place": _l("no location"),
+    "todo_never": _l("Connect once to see the stores assigned to you."),
     # The checkout tally (tally.js)
     "tally_open": _l("Count customer by customer"),
     "tally_title": _l("Checkout tally"),

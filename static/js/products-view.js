@@ -60,7 +60,8 @@ export function productsView({ t, getDraft, changed, vocab, photoPart }) {
           el('button', { type: 'button', id: 'gtin-add' }, t('gtin_add'))),
         el('p', { class: 'error', id: 'gtin-error', hidden: '' })),
       el('ul', { class: 'plain product-list', id: 'product-list' }),
-      el('p', { class: 'small', id: 'product-summary' }));
+      el('p', { class: 'small', id: 'product-summary' }),
+      el('p', { class: 'small muted', id: 'product-list-age' }));
     box.querySelector('#gtin-add').addEventListener('click', () => addTyped());
     box.querySelector('#gtin-input').addEventListener('keydown', (event) => {
       if (event.key !== 'Enter') return;
@@ -204,6 +205,10 @@ export function productsView({ t, getDraft, changed, vocab, photoPart }) {
     listed = new Map((stored?.products || []).map((product) => [product.gtin, product]));
     form.querySelector('#product-box')?.remove();
     form.querySelector('#label-box').before(card());
+    // How old the phone's copy is: a product certified last week is unknown to a copy of last month.
+    form.querySelector('#product-list-age').textContent = stored
+      ? `${t('products_list', listed.size)} · ${t('list_updated')}: ${new Date(stored.refreshedAt).toLocaleString('vi-VN')}`
+      : t('products_list_none');
     draw();
   }
 

@@ -78,6 +78,8 @@ ON_DEMAND = {
     "products_read": _l("Products: {n}"),
     "products_counted": _l("counted"),
     "labels_from_products": _l("The eco-label counts are worked out from the products above."),
+    "products_list": _l("Certified list on this phone: {n} products"),
+    "products_list_none": _l("No certified list on this phone yet: connect once to fetch it."),
     # The scanner (scanner.js)
     "scan_starting": _l("Starting the camera…"),
     "scan_loading": _l("Loading the barcode reader…"),

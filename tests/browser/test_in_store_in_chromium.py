@@ -200,6 +200,7 @@ def test_offline_a_scanned_product_shows_its_certificate_and_the_server_derives_
     page.fill("#c-checkout-PAPER", "12")
     page.dispatch_event("#c-checkout-PAPER", "input")
 
+    assert "Danh sách được chứng nhận trên máy: 2 sản phẩm" in page.text_content("#product-list-age")
     page.click("#scan-open")
     page.wait_for_selector(".scanner video")
     page.wait_for_timeout(300)

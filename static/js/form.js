@@ -73,7 +73,8 @@ export function draftFromSurvey(owner, survey, store, vocab) {
   return draft;
 }
 
-const el = (tag, attrs = {}, ...children) => {
+// An element with its attributes and children: the form and the parts drawn into it build with this.
+export const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   node.append(...children);

@@ -4,14 +4,8 @@
 // day; an unlisted one asks for the label seen on the pack and offers a photo of it. With products,
 // the typed label counts step aside: the server derives them from the products (contract).
 import { getMeta } from './idb.js';
+import { el } from './form.js';
 import { gtinProblem } from './rules.js';
-
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-};
 
 // What the inspector typed or the camera read, without the spaces printed between digit groups.
 export const tidyGtin = (text) => text.replace(/[\s\u00a0-]/g, '');

@@ -3,6 +3,7 @@
 // one decodes a barcode drawn here (some browsers expose one that finds nothing), else with the
 // zxing-wasm reader served by the app itself (static/vendor/README.md), fetched on first use and
 // kept by the service worker for offline use. A refused camera falls back to typing.
+import { el } from './form.js';
 import { gtinProblem } from './rules.js';
 
 const DECODER = '/static/vendor/zxing-wasm-3.1.8/';
@@ -79,13 +80,6 @@ const chooseReader = () => {
 };
 
 // ---- the scanner's screen -------------------------------------------------------------------
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-};
-
 // Resolves with {code} when a barcode is read, {message} when the camera or the reader cannot
 // work (the form then asks for the number), or {} when the inspector closes it.
 export function readBarcode({ t }) {

@@ -1,6 +1,7 @@
 // The checkout tally: one big button per checkout category, one tap per bag handed out, and
 // "Khách tiếp theo" after each customer. The taps are the draft's own (draft.tally), so a reload
 // or a locked screen midway loses none; the form's checkout counts and draft.customers follow them.
+import { el } from './form.js';
 import { ecoShare, zoneTotals } from './rules.js';
 
 const NEXT = '+'; // a customer finished, in the log of taps
@@ -17,13 +18,6 @@ export function countsOf(log) {
   for (const tap of log) if (tap !== NEXT) counts[tap] = (counts[tap] || 0) + 1;
   return counts;
 }
-
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-};
 
 // A category's name without its explanation in brackets: the button has room for a few words.
 const shortName = (text) => text.replace(/\s*\(.*\)\s*$/, '');

@@ -156,5 +156,17 @@ def save(page) -> None:
     page.wait_for_selector("#view-stores:not([hidden])")
 
 
+def no_then_yes(page) -> list[str]:
+    """Answer the page's confirmations "no" the first time and "yes" after; return their messages."""
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    return asked
+
+
 def unsent(page) -> int:
     return int(page.text_content("#outbox-count"))

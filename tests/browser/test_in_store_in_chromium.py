@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from models import Survey, db
 from tests.browser.barcodes import barcode_video
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, open_app, screenshot, wait_for_rows
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    new_phone,
+    no_then_yes,
+    open_app,
+    screenshot,
+    wait_for_rows,
+)
 
 SOAP = "8934563138165"  # listed, valid 2025–2027
 EXPIRED = "8935049500513"  # listed, certificate ended 31/12/2024
@@ -65,9 +74,7 @@ def bags_of(customer: int) -> list[str]:
 
 
 def test_a_tally_of_30_customers_by_taps_fills_the_checkout_and_survives_a_reload(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     open_form(page)
     page.click("#tally-open")
     page.wait_for_selector("#view-tally:not([hidden])")
@@ -115,22 +122,14 @@ def test_a_tally_of_30_customers_by_taps_fills_the_checkout_and_survives_a_reloa
 
 
 def test_fewer_than_ten_customers_asks_before_saving(browser, live_server, app):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    page = context.new_page()
-    open_app(page, live_server)
+    context, page = new_phone(browser, live_server)
     open_form(page)
     page.click("#tally-open")
     for _ in range(3):
         page.click("[data-tap='PAPER']")
         page.click("[data-tally='next']")
     page.click("[data-tally='close']")
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.dismiss() if len(asked) == 1 else dialog.accept()
-
-    page.on("dialog", answer)
+    asked = no_then_yes(page)
     page.click("#save-survey")
     page.wait_for_timeout(300)
     assert "Quan sát dưới 10 khách" in asked[0]
@@ -252,12 +251,12 @@ def test_offline_a_scanned_product_shows_its_certificate_and_the_server_derives_
 
 
 def test_a_refused_camera_falls_back_to_typing(browser, live_server):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    context.add_init_script(
+    context, page = new_phone(browser, live_server)
+    page.add_init_script(
         "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
     )
-    page = context.new_page()
-    open_app(page, live_server)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
     open_form(page)
     page.click("#scan-open")
     page.wait_for_selector("#gtin-error:not([hidden])")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Survey, db
 from survey.domain import review
-from tests.browser.conftest import fill_survey, new_phone, ready, save, screenshot, unsent, wait_for_rows
+from tests.browser.conftest import fill_survey, new_phone, no_then_yes, ready, save, screenshot, unsent, wait_for_rows
 from tests.conftest import AuthActions, JsonClient
 
 
@@ -97,13 +97,7 @@ def test_an_implausible_count_asks_before_saving_and_never_refuses(browser, live
     fill_survey(page, "S-001", 0)
     page.fill("#c-checkout-PAPER", "201")
     page.dispatch_event("#c-checkout-PAPER", "input")
-    questions = []
-
-    def answer(dialog):
-        questions.append(dialog.message)
-        dialog.dismiss() if len(questions) == 1 else dialog.accept()
-
-    page.on("dialog", answer)
+    questions = no_then_yes(page)
     page.click("#save-survey")
     page.wait_for_timeout(300)
     assert len(questions) == 1 and "200" in questions[0]

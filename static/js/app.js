@@ -146,9 +146,9 @@ async function onSave(event) {
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
     await outbox.saveSurvey(owner, payload, draft.storeName);
+    await renderAll(); // the unsent count says it before the message does
     status(t('saved'), 'info');
     show('stores');
-    await renderAll();
     announce();
     askBackgroundSync();
     requestFlush();

@@ -6,7 +6,6 @@ import * as form from './form.js';
 import * as mine from './mine.js';
 import { mineView } from './mine-view.js';
 import * as outbox from './outbox.js';
-import { outboxView } from './outbox-view.js';
 import * as place from './location.js';
 import './select-count.js';
 import { findStore } from './registry.js';
@@ -192,8 +191,25 @@ async function startCorrection(id) {
 
 // ---- outbox --------------------------------------------------------------------
 
-const view = outboxView({ owner, t, when, status, requestFlush: () => requestFlush() });
-const renderOutbox = () => view.render();
+// The header's counts are always drawn; the outbox's page (outbox-view.js) loads when first opened.
+let unsent = 0;
+let outboxPage = null;
+async function renderOutbox() {
+  const counts = await outbox.unsentCounts(owner);
+  unsent = counts.surveys;
+  $('#outbox-count').textContent = String(counts.surveys);
+  $('#outbox-photo-count').textContent = String(counts.photos);
+  $('#outbox-photos').hidden = counts.photos === 0;
+  document.body.classList.toggle('has-unsent', counts.surveys + counts.photos > 0);
+  await outboxPage?.render();
+}
+const outboxPart = async () => {
+  await loadMoreMessages();
+  outboxPage ??= (await import('./outbox-view.js')).outboxView({
+    owner, t: tAll, when, status, requestFlush: () => requestFlush(), recount: () => renderOutbox(),
+  });
+  return outboxPage;
+};
 
 let flushing = null;
 
@@ -233,7 +249,6 @@ function onFlushEvent(event) {
 // The confirmation is asked before any await: a submit can only be stopped synchronously.
 // The log-in page the log-out leads to drops the cached app page (static/js/logged-out.js).
 function onLogout(event) {
-  const unsent = view.unsent();
   if (unsent && !window.confirm(t('confirm_logout').replace('{n}', unsent))) event.preventDefault();
 }
 
@@ -329,7 +344,7 @@ async function start() {
     const id = event.target.dataset.draft;
     if (id) openDraft(await get('drafts', id));
   });
-  $('#outbox-list').addEventListener('click', view.onClick);
+  $('#outbox-list').addEventListener('click', (event) => outboxPage?.onClick(event));
   $('#mine-list').addEventListener('click', (event) => {
     const { correct, resend } = event.target.dataset;
     if (correct) startCorrection(correct);
@@ -339,13 +354,14 @@ async function start() {
   $('#plan-day').addEventListener('click', () => myList?.plan());
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', stores.refresh);
-  $('#export-button').addEventListener('click', view.onExport);
-  $('#import-file').addEventListener('change', view.onImport);
+  $('#export-button').addEventListener('click', () => outboxPage?.onExport());
+  $('#import-file').addEventListener('change', (event) => outboxPage?.onImport(event));
   $('#logout-form').addEventListener('submit', onLogout);
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {
       // Leaving a half-filled form: its draft is written now and listed at once.
       if (state.draft) await saver.now();
+      if (tab.dataset.tab === 'outbox') await outboxPart();
       await renderAll();
       show(tab.dataset.tab);
       if (tab.dataset.tab === 'todo') (await listView()).render().then(myList.findHere);

@@ -1,12 +1,12 @@
 // The outbox page: what waits to be sent, what was refused and why, what was sent,
-// how much the phone stores, and export and import of unsent surveys.
+// how much the phone stores, and export and import of unsent surveys. Loaded when the page is
+// first opened (the shell's budget); the header's counts are the shell's (app.js, outbox.unsentCounts).
 import * as outbox from './outbox.js';
 import * as photos from './photos.js';
 
 const $ = (selector) => document.querySelector(selector);
 
-export function outboxView({ owner, t, when, status, requestFlush }) {
-  let unsent = 0;
+export function outboxView({ owner, t, when, status, requestFlush, recount }) {
 
   function describeReason(record) {
     const reason = record.reason || {};
@@ -20,11 +20,6 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
     const photosOf = (id) => kept.filter((photo) => photo.surveyId === id);
     // Photos whose survey has arrived: counted apart in the header, as listed below.
     const waiting = kept.filter((photo) => photo.state === 'upload' || photo.state === 'refused');
-    unsent = records.length;
-    $('#outbox-count').textContent = String(records.length);
-    $('#outbox-photo-count').textContent = String(waiting.length);
-    $('#outbox-photos').hidden = waiting.length === 0;
-    document.body.classList.toggle('has-unsent', records.length + waiting.length > 0);
     $('#outbox-list').replaceChildren(...records.map((record) => {
       const item = document.createElement('li');
       item.className = `outbox-item state-${record.state}`;
@@ -98,7 +93,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
       await requestFlush();
     } else if (discard && window.confirm(t('confirm_discard'))) {
       await outbox.discard(discard);
-      await render();
+      await recount();
     }
   }
 
@@ -118,7 +113,7 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
     try {
       const added = await outbox.importUnsent(owner, JSON.parse(await file.text()));
       status(`${t('imported')}: ${added}`, 'info');
-      await render();
+      await recount();
       requestFlush();
     } catch {
       status(t('import_failed'), 'error');
@@ -126,5 +121,5 @@ export function outboxView({ owner, t, when, status, requestFlush }) {
     event.target.value = '';
   }
 
-  return { render, onClick, onExport, onImport, unsent: () => unsent };
+  return { render, onClick, onExport, onImport };
 }

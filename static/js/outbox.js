@@ -35,6 +35,12 @@ const captionOf = (payload, id) => payload.photos.find((photo) => photo.id === i
 
 export const listOutbox = (owner) => byOwner('outbox', owner);
 
+// What the header counts: surveys not sent, and photos whose survey has arrived but which have not.
+export async function unsentCounts(owner) {
+  const waiting = (await photos.ofOwner(owner)).filter((photo) => photo.state === 'upload' || photo.state === 'refused');
+  return { surveys: (await listOutbox(owner)).length, photos: waiting.length };
+}
+
 export async function listSent(owner) {
   const sent = await byOwner('sent', owner);
   return sent.sort((a, b) => b.sentAt.localeCompare(a.sentAt));

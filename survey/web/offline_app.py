@@ -30,7 +30,6 @@ SHELL_SCRIPTS = (
     "photos.js",
     "location.js",
     "outbox.js",
-    "outbox-view.js",
     "registry.js",
     "store-view.js",
     "select-count.js",
@@ -39,10 +38,12 @@ SHELL_SCRIPTS = (
     "mine-view.js",
     "app.js",
 )
-# Precached, not preloaded (the shell's budget): each is imported when first needed, the photo
-# part when a form first opens, the list of assignments when "Việc của tôi" does.
+# Precached, not preloaded (the shell's budget): each is imported when first needed, the outbox's
+# page when it opens, the photo part when a form first opens, the list of assignments when
+# "Việc của tôi" does.
 LAZY_SCRIPTS = (
     "more-messages.js",
+    "outbox-view.js",
     "photo-view.js",
     "in-store.js",
     "tally.js",

@@ -1,4 +1,5 @@
-"""The messages of the phone's parts that are loaded on demand: the photos of a form, "Việc của tôi",
+"""The messages of the phone's parts that are loaded on demand: the outbox's page, the photos of a form,
+"Việc của tôi",
 the checkout tally, the products and their scanner.
 
 The shell's own messages are written into its page (templates/offline_app.html) and count against its
@@ -11,6 +12,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ON_DEMAND = {
+    # The outbox's page (outbox-view.js)
+    "state_queued": _l("waiting to be sent"),
+    "state_invalid": _l("refused: needs fixing"),
+    "state_conflict": _l("refused: the id was used for other data"),
+    "discard": _l("Discard"),
+    "confirm_discard": _l("Discard this survey for good? It has not reached the server."),
+    "status_created": _l("received"),
+    "status_duplicate": _l("already received"),
+    "storage_used": _l("Used"),
+    "storage_persisted": _l("Protected from automatic clearing."),
+    "storage_not_persisted": _l("The browser may clear this data when space runs low: send or export it."),
+    "imported": _l("Surveys imported"),
+    "import_failed": _l("This file is not an export of unsent surveys."),
     # The photos of a form (photo-view.js)
     "photo_from": _l("from"),
     "photo_caption": _l("Caption"),

@@ -311,7 +311,8 @@ async function start() {
   navigator.storage?.persist?.();
   // The copy on the phone opens the app at once; a fresh one (a new rule version) replaces it when
   // the network answers. Only a phone with no copy yet waits for the network.
-  state.vocab = await getMeta('vocab');
+  const [vocab, currentId] = await Promise.all([getMeta('vocab'), getMeta('currentDraft')]);
+  state.vocab = vocab;
   // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
   if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
   const freshVocab = loadVocab().catch(() => {});
@@ -379,15 +380,17 @@ async function start() {
 
   // Not awaited: IndexedDB runs it before the sent list's read of the same store, which it queues after.
   outbox.pruneSent().catch(() => {});
-  const currentId = await getMeta('currentDraft');
   const current = currentId ? await get('drafts', currentId) : null;
   if (current && current.owner === owner) await openDraft(current);
   else show('stores');
-  await Promise.all([stores.render(), renderDrafts(), renderOutbox(), sentList.render()]);
+  // What is on show first: the stores (or the draft), the drafts, the outbox's count. The sent
+  // surveys' tab is hidden: drawn just after, its returned-survey banner with it.
+  await Promise.all([stores.render(), renderDrafts(), renderOutbox()]);
   registerServiceWorker().then(askBackgroundSync).catch(() => {});
   stores.refresh();
   requestFlush();
   document.body.dataset.ready = 'true';
+  sentList.render();
 }
 
 start();

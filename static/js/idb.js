@@ -73,3 +73,6 @@ export async function getMeta(key) {
 }
 
 export const setMeta = (key, value) => put('meta', { key, value });
+
+// Opened as soon as the app's modules load, while the page is still being set up.
+openDb().catch(() => {});

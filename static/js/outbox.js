@@ -12,9 +12,9 @@ export const KEEP_SENT_DAYS = 30;
 let failures = 0;
 let retryTimer = null;
 
-// Save a final survey and drop its draft in one transaction: both or neither. A survey of a store
-// found in the field carries its proposal, sent before it (proposals.js).
-export function saveSurvey(owner, payload, storeName = '', proposal = undefined) {
+// Save a final survey and drop its draft in one transaction: both or neither. A found store's
+// survey carries its proposal (proposals.js).
+export function saveSurvey(owner, payload, storeName = '', proposal) {
   const record = {
     id: payload.id, owner, payload, storeName, state: 'queued', reason: null, savedAt: new Date().toISOString(), proposal,
   };
@@ -81,11 +81,11 @@ export const discard = (id) => transaction(['outbox', 'photos'], 'readwrite', as
   await photos.eachOfSurvey(s.photos, id, (photo) => done(s.photos.delete(photo.id)));
 });
 
-// Put a set-aside survey back in the queue (after the inspector has looked at it).
+// Put a set-aside survey back in the queue (after the inspector has looked at it), its proposal too.
 export function requeue(id) {
   return transaction(['outbox'], 'readwrite', async (s) => {
     const record = await done(s.outbox.get(id));
-    if (record) await done(s.outbox.put({ ...record, state: 'queued', reason: null }));
+    if (record) await done(s.outbox.put({ ...record, state: 'queued', reason: null, proposalSent: false }));
   });
 }
 
@@ -152,7 +152,7 @@ function applyResults(records, results) {
 async function flushNow(owner) {
   let queued = (await listOutbox(owner)).filter((r) => r.state === 'queued');
   const totals = { sent: 0, setAside: 0, queued: queued.length, photos: 0 };
-  // Stores found in the field first: a survey may name only a proposal the server has.
+  // Found stores first: a survey may name only a proposal the server has.
   if (queued.some((r) => r.proposal && !r.proposalSent)) {
     ({ records: queued, setAside: totals.setAside } = await (await import('./proposals.js')).sendProposals(queued, fetchCsrf));
   }

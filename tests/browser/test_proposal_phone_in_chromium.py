@@ -3,7 +3,8 @@ proposed and surveyed offline with a photo of its shop front, kept through a rel
 often it goes, then merged by an admin into a registered store, for which the survey then counts, in the
 round too. A proposal without a name or a type is refused on the phone and nothing is saved; one the
 server refuses sets its survey aside in the outbox with the server's reason; the exported outbox file
-carries the proposal. Screenshots: proposal-form-360, proposal-form-errors-360, proposal-survey-360."""
+carries the proposal. Screenshots: proposal-link-360, proposal-form-360, proposal-form-errors-360,
+proposal-survey-360, proposal-refused-outbox-360."""
 
 from __future__ import annotations
 
@@ -212,16 +213,31 @@ def test_the_export_carries_the_proposal_and_a_refused_one_sets_its_survey_aside
     refused = {**record, "id": str(uuid.uuid4()), "proposal": {**record["proposal"], "id": str(uuid.uuid4())}}
     refused["proposal"]["unit_code"] = "HY-NOWHERE"
     refused["payload"] = {**record["payload"], "id": refused["id"], "store_proposal": refused["proposal"]["id"]}
+    # And a third whose proposal is received but whose survey is refused (a visit in 2099).
+    late = {**record, "id": str(uuid.uuid4()), "proposal": {**record["proposal"], "id": str(uuid.uuid4())}}
+    late["payload"] = {**record["payload"], "id": late["id"], "store_proposal": late["proposal"]["id"]}
+    late["payload"]["visited_at"] = "2099-01-01T10:00:00+07:00"
     other, page = new_phone(browser, live_server)
-    assert page.evaluate(IMPORT, {**exported, "surveys": [record, refused]}) == 2
+    posted = []
+    page.on("request", lambda r: posted.append(r) if r.method == "POST" and "store-proposals" in r.url else None)
+    assert page.evaluate(IMPORT, {**exported, "surveys": [record, refused, late]}) == 3
     page.click("#outbox-pill")
     page.click("#flush-button")
     assert wait_for_rows(app, 1, page=page) == 1
-    page.wait_for_selector("#outbox-list .state-invalid")
-    reason = page.text_content("#outbox-list .state-invalid .reason")
+    page.wait_for_selector(f"#outbox-list li[data-id='{late['id']}'].state-invalid")
+    reason = page.text_content(f"#outbox-list li[data-id='{refused['id']}'].state-invalid .reason")
     assert reason == "Cửa hàng mới đề xuất: Đơn vị hành chính: Đơn vị hành chính không có trong danh sách."
-    assert unsent(page) == 1 and counts(app) == (1, 1)
+    assert unsent(page) == 2 and counts(app) == (2, 1)
     screenshot(page, "proposal-refused-outbox-360")
+    assert len(posted) == 3  # each proposal once
+    # "Gửi lại" of the survey refused on its own posts its proposal again, in case the server lost it.
+    page.click(f"#outbox-list li[data-id='{late['id']}'] button[data-retry]")
+    for _ in range(100):
+        if len(posted) == 4:
+            break
+        page.wait_for_timeout(50)
+    assert len(posted) == 4 and late["proposal"]["id"] in posted[3].post_data
+    assert counts(app) == (2, 1)
     other.close()
     # The inspector's own list shows the survey under the proposed name until an admin decides.
     listed = inspector(app).get("/api/v1/surveys?mine=1").get_json()["surveys"]

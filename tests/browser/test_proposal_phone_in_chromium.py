@@ -134,11 +134,12 @@ def test_a_store_found_offline_is_proposed_surveyed_sent_once_and_merged(browser
     screenshot(page, "proposal-survey-360")
     save(page)
     assert unsent(page) == 1
+    page.click("#outbox-pill")
+    page.wait_for_selector("#outbox-list li")
     assert NAME in page.text_content("#outbox-list")
     assert counts(app) == (0, 0)
 
     context.set_offline(False)
-    page.click("#outbox-pill")
     page.click("#flush-button")
     assert wait_for_rows(app, 1, page=page) == 1
     [photo] = wait_for_photo(app, page)

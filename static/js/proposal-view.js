@@ -76,7 +76,7 @@ function showErrors(form, errors, tt) {
   first?.focus();
 }
 
-function proposalForm({ owner, t, tt, vocab, show, survey }) {
+function proposalForm({ owner, tt, vocab, show, survey }) {
   addStyle();
   const section = markup(tt, vocab);
   document.querySelector('main.page').append(section);
@@ -94,7 +94,7 @@ function proposalForm({ owner, t, tt, vocab, show, survey }) {
     preview = shot && URL.createObjectURL(shot.blob);
     $('#p-photo').replaceChildren(...(shot ? [el('li', {},
       el('img', { src: preview, alt: tt('proposal_photo') }),
-      el('span', { class: 'small muted' }, `${photos.sizeText(shot.blob.size)} (${t('photo_from')} ${photos.sizeText(shot.originalSize)})`))] : []));
+      el('span', { class: 'small muted' }, `${photos.sizeText(shot.blob.size)} (${tt('photo_from')} ${photos.sizeText(shot.originalSize)})`))] : []));
     $('#p-photo-add span').textContent = tt(shot ? 'proposal_photo_again' : 'proposal_photo_take');
   }
 
@@ -105,7 +105,7 @@ function proposalForm({ owner, t, tt, vocab, show, survey }) {
     try {
       shot = await photos.shrink(file);
     } catch {
-      $('#p-location').textContent = t('photo_unreadable');
+      $('#p-photo').replaceChildren(el('li', { class: 'error' }, tt('photo_unreadable')));
       return;
     }
     showPhoto();
@@ -145,9 +145,9 @@ function proposalForm({ owner, t, tt, vocab, show, survey }) {
     units = await knownUnits();
     $('#p-unit').replaceChildren(el('option', { value: '' }, tt('proposal_unit_unknown')),
       ...[...units].map(([code, name]) => el('option', { value: code }, name)));
-    $('#p-location').textContent = t('location_waiting');
+    $('#p-location').textContent = tt('location_waiting');
     fixing = locate().then((found) => {
-      $('#p-location').textContent = found ? t('location_taken', Math.round(found.accuracy_m)) : t('location_none');
+      $('#p-location').textContent = found ? tt('location_taken', Math.round(found.accuracy_m)) : tt('location_none');
       return found;
     });
     show('propose');
@@ -162,6 +162,6 @@ function proposalForm({ owner, t, tt, vocab, show, survey }) {
 
 // Open the form, drawn on the first call. `survey(draft)` opens the survey form on the saved draft.
 export async function openProposal({ owner, t, vocab, show, survey }) {
-  view ??= proposalForm({ owner, t, tt: await moreMessages(t), vocab, show, survey });
+  view ??= proposalForm({ owner, tt: await moreMessages(t), vocab, show, survey });
   await view.open();
 }

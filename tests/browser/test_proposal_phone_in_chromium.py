@@ -9,6 +9,7 @@ proposal-survey-360, proposal-refused-outbox-360."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -112,7 +113,8 @@ def test_a_store_found_offline_is_proposed_surveyed_sent_once_and_merged(browser
     page.wait_for_selector("body[data-ready=true]")
 
     propose(page, tmp_path)
-    page.wait_for_function("() => document.querySelector('#p-location').textContent.includes('12 m')")
+    page.wait_for_function("() => document.querySelector('#p-location').textContent === 'Đã lấy vị trí (±12 m)'")
+    assert re.fullmatch(r"\d+ KB \(từ \d+ KB\)", page.text_content("#p-photo li span"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "proposal-form-360")
     page.click("#p-save")

@@ -144,7 +144,7 @@ async function onSave(event) {
     if (fix) payload.location = fix;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
-    await outbox.saveSurvey(owner, payload, draft.storeName);
+    await outbox.saveSurvey(owner, payload, draft.storeName, draft.proposal);
     await renderAll(); // the unsent count says it before the message does
     status(t('saved'), 'info');
     show('stores');
@@ -355,6 +355,9 @@ async function start() {
   $('#plan-day').addEventListener('click', () => myList?.plan());
   $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
   $('#refresh-stores').addEventListener('click', stores.refresh);
+  // A store not in the list: proposed, then surveyed at once (loaded on the first tap).
+  $('#propose-store').addEventListener('click', async () =>
+    (await import('./proposal-view.js')).openProposal({ owner, t, vocab: state.vocab, show, survey: openDraft }));
   $('#export-button').addEventListener('click', () => outboxPage?.onExport());
   $('#import-file').addEventListener('change', (event) => outboxPage?.onImport(event));
   $('#logout-form').addEventListener('submit', onLogout);

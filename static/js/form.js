@@ -42,7 +42,7 @@ export function payloadOf(draft, vocab) {
     .filter(([, count]) => count !== 0)
     .map(([label, count]) => ({ label, product_group: '', sku_count: count }));
   const payload = {
-    id: draft.id, store_code: draft.store_code, visited_at: localIso(draft.visited, vocab.utc_offset_minutes),
+    id: draft.id, ...(draft.proposal ? { store_proposal: draft.proposal.id } : { store_code: draft.store_code }), visited_at: localIso(draft.visited, vocab.utc_offset_minutes),
     form_version: vocab.form_version, packaging, eco_labels: ecoLabels,
   };
   for (const { name, kind } of vocab.typed_fields) {
@@ -102,7 +102,7 @@ export function renderForm(form, draft, vocab, t) {
   fields.replaceChildren();
   form.querySelector('#form-store').textContent = draft.storeName;
   const correction = draft.supersedes ? ` · ${t('correction')}` : '';
-  form.querySelector('#form-store-meta').textContent = `${draft.store_code} · ${draft.unitName || ''}${correction}`;
+  form.querySelector('#form-store-meta').textContent = `${draft.proposal ? t('field_store_proposal') : draft.store_code} · ${draft.unitName || ''}${correction}`;
   form.querySelector('#f-visited').value = draft.visited;
   for (const input of form.querySelectorAll('[data-field]')) input.value = draft[input.dataset.field] ?? '';
   for (const zone of vocab.zones) {

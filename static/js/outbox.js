@@ -12,10 +12,11 @@ export const KEEP_SENT_DAYS = 30;
 let failures = 0;
 let retryTimer = null;
 
-// Save a final survey and drop its draft in one transaction: both or neither.
-export function saveSurvey(owner, payload, storeName = '') {
+// Save a final survey and drop its draft in one transaction: both or neither. A found store's
+// survey carries its proposal (proposals.js).
+export function saveSurvey(owner, payload, storeName = '', proposal) {
   const record = {
-    id: payload.id, owner, payload, storeName, state: 'queued', reason: null, savedAt: new Date().toISOString(),
+    id: payload.id, owner, payload, storeName, state: 'queued', reason: null, savedAt: new Date().toISOString(), proposal,
   };
   return transaction(['outbox', 'drafts', 'meta', 'photos'], 'readwrite', async (s) => {
     await done(s.outbox.put(record));
@@ -66,7 +67,7 @@ export function resend(id) {
     if (!entry?.payload) return false;
     await done(s.outbox.put({
       id, owner: entry.owner, payload: entry.payload, storeName: entry.store_name, state: 'queued', reason: null,
-      savedAt: new Date().toISOString(),
+      savedAt: new Date().toISOString(), proposal: entry.proposal,
     }));
     await done(s.sent.delete(id));
     await photos.eachOfSurvey(s.photos, id, (photo) =>
@@ -80,11 +81,11 @@ export const discard = (id) => transaction(['outbox', 'photos'], 'readwrite', as
   await photos.eachOfSurvey(s.photos, id, (photo) => done(s.photos.delete(photo.id)));
 });
 
-// Put a set-aside survey back in the queue (after the inspector has looked at it).
+// Put a set-aside survey back in the queue (after the inspector has looked at it), its proposal too.
 export function requeue(id) {
   return transaction(['outbox'], 'readwrite', async (s) => {
     const record = await done(s.outbox.get(id));
-    if (record) await done(s.outbox.put({ ...record, state: 'queued', reason: null }));
+    if (record) await done(s.outbox.put({ ...record, state: 'queued', reason: null, proposalSent: false }));
   });
 }
 
@@ -134,7 +135,7 @@ function applyResults(records, results) {
         await done(s.sent.put({
           id: record.id, owner: record.owner, store_code: record.payload.store_code,
           store_name: record.storeName || '', status: result.status, sentAt: new Date().toISOString(),
-          payload: record.payload,
+          payload: record.payload, proposal: record.proposal,
         }));
         // The survey is stored: its photos may go now.
         await photos.eachOfSurvey(s.photos, record.id, (photo) => done(s.photos.put({ ...photo, state: 'upload' })));
@@ -149,8 +150,12 @@ function applyResults(records, results) {
 }
 
 async function flushNow(owner) {
-  const queued = (await listOutbox(owner)).filter((r) => r.state === 'queued');
+  let queued = (await listOutbox(owner)).filter((r) => r.state === 'queued');
   const totals = { sent: 0, setAside: 0, queued: queued.length, photos: 0 };
+  // Found stores first: a survey may name only a proposal the server has.
+  if (queued.some((r) => r.proposal && !r.proposalSent)) {
+    ({ records: queued, setAside: totals.setAside } = await (await import('./proposals.js')).sendProposals(queued, fetchCsrf));
+  }
   for (let start = 0; start < queued.length; start += BATCH) {
     const records = queued.slice(start, start + BATCH);
     const results = await sendBatch(records);
@@ -212,7 +217,7 @@ export async function importUnsent(owner, data) {
       if (!payload || typeof payload.id !== 'string' || payload.id !== record.id) continue;
       payload.id = payload.id.toLowerCase();
       if ((await done(s.outbox.get(payload.id))) || (await done(s.sent.get(payload.id)))) continue;
-      await done(s.outbox.put({ ...record, id: payload.id, payload, owner, state: 'queued', reason: null }));
+      await done(s.outbox.put({ ...record, id: payload.id, payload, owner, state: 'queued', reason: null, proposalSent: false }));
       added += 1;
     }
     return added;

@@ -62,7 +62,7 @@ const isCount = (value, max) => Number.isInteger(value) && value >= 0 && value <
 
 export function validateSurvey(survey, vocab, t, now = Date.now()) {
   const errors = {};
-  if (!survey.store_code) errors.store_code = t('choose_store');
+  if (!survey.store_code && !survey.store_proposal) errors.store_code = t('choose_store');
   const visited = Date.parse(survey.visited_at);
   if (Number.isNaN(visited)) errors.visited_at = t('visit_time_required');
   else if (visited > now + vocab.future_tolerance_hours * HOUR_MS) errors.visited_at = t('visit_in_future');

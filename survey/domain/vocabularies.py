@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import EcoLabelType, PackagingCategory, db
 from survey.domain import policy, rulebook, schemas, store_years, survey_fields
+from survey.domain.proposals.payloads import ProposalIn
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
@@ -92,6 +93,12 @@ def typed_field(field: survey_fields.SurveyField) -> dict:
     return copy
 
 
+def proposal_limits() -> dict[str, int]:
+    """The longest name and address a store proposal may have, read from its payload's model."""
+    properties = ProposalIn.model_json_schema()["properties"]
+    return {name: properties[name]["maxLength"] for name in ("name", "address")}
+
+
 def phone_copy() -> dict:
     """Everything the phone checks and judges a survey with, taken from the server's own rules.
 
@@ -111,6 +118,9 @@ def phone_copy() -> dict:
         "time_zone": policy.LOCAL_TZ.key,
         "zones": list(policy.ZONES),
         "in_scope_types": list(policy.IN_SCOPE_TYPES),
+        # The types a store found in the field may be proposed as, and its texts' limits (proposal-view.js).
+        "store_types": list(policy.STORE_TYPES),
+        "proposal_max_length": proposal_limits(),
         "typed_fields": [typed_field(field) for field in survey_fields.TYPED],
         "categories": [
             {"code": c.code, "eco": c.eco, "zones": c.zone_list, "label_vi": c.label_vi, "label_en": c.label_en}

@@ -40,7 +40,8 @@ SHELL_SCRIPTS = (
 )
 # Precached, not preloaded (the shell's budget): each is imported when first needed, the outbox's
 # page when it opens, the photo part when a form first opens, the list of assignments when
-# "Việc của tôi" does.
+# "Việc của tôi" does, the proposal of a store found in the field when it is first asked for (and its
+# sending when the outbox holds one).
 LAZY_SCRIPTS = (
     "more-messages.js",
     "outbox-view.js",
@@ -51,6 +52,8 @@ LAZY_SCRIPTS = (
     "scanner.js",
     "day-plan.js",
     "my-list.js",
+    "proposal-view.js",
+    "proposals.js",
 )
 LAZY_STYLES = ("in-store.css",)
 # The barcode decoder's folder (static/vendor/README.md): neither precached nor preloaded; the

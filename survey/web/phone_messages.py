@@ -1,6 +1,6 @@
 """The messages of the phone's parts that are loaded on demand: the outbox's page, the photos of a form,
 "Việc của tôi",
-the checkout tally, the products and their scanner.
+the checkout tally, the products and their scanner, the proposal of a store found in the field.
 
 The shell's own messages are written into its page (templates/offline_app.html) and count against its
 100 KB budget; these are served as /app/more-messages.json in the page's language, precached by the
@@ -10,6 +10,8 @@ service worker for each language, and read by static/js/more-messages.js when a 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+from survey.labels import STORE_TYPE_NAMES
 
 ON_DEMAND = {
     # The outbox's page (outbox-view.js)
@@ -103,6 +105,31 @@ ON_DEMAND = {
     "scan_type": _l("Type the number"),
     "scan_cancel": _l("Close"),
 }
+
+# A store found in the field (proposal-view.js, proposals.js); the types keep the names the pages use.
+PROPOSAL_MESSAGES = {
+    "proposal_title": _l("Propose a new store"),
+    "proposal_intro": _l("Fill in what you see. You survey the store at once; an admin adds it to the list later."),
+    "proposal_name": _l("Store name"),
+    "proposal_type": _l("Type of store"),
+    "proposal_address": _l("Address"),
+    "proposal_unit_code": _l("Administrative unit"),
+    "proposal_unit_unknown": _l("Not sure"),
+    "proposal_location": _l("Where the store is"),
+    "proposal_photo": _l("Photo of the shop front"),
+    "proposal_photo_hint": _l("Optional. It goes with the survey, as its first photo."),
+    "proposal_photo_take": _l("Take a photo of the shop front"),
+    "proposal_photo_again": _l("Take another photo"),
+    "proposal_front_caption": _l("Shop front"),
+    "proposal_optional": _l("optional"),
+    "proposal_save": _l("Save and survey this store"),
+    "proposal_cancel": _l("Cancel"),
+    "proposal_name_required": _l("Enter the store's name."),
+    "proposal_type_required": _l("Choose the type of store."),
+    "proposal_too_long": _l("%(length)s characters long; at most %(limit)s.", length="{n}", limit="{max}"),
+    **{f"proposal_type_{code}": name for code, name in STORE_TYPE_NAMES.items()},
+}
+ON_DEMAND.update(PROPOSAL_MESSAGES)
 
 
 def on_demand() -> dict:

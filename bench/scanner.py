@@ -88,9 +88,10 @@ def main() -> None:
             warm.append(one_read(page))
         browser.close()
     print("Barcode decoder (zxing-wasm reader, served from static/vendor/)")
-    for name, raw, zipped in decoder_files():
+    files = decoder_files()
+    for name, raw, zipped in files:
         print(f"  {name:<28} {raw:>9,} B raw {zipped:>9,} B gzip")
-    print(f"  {'total':<28} {sum(f[1] for f in decoder_files()):>9,} B raw {sum(f[2] for f in decoder_files()):>9,} B gzip")
+    print(f"  {'total':<28} {sum(f[1] for f in files):>9,} B raw {sum(f[2] for f in files):>9,} B gzip")
     print("First read, CPU throttled 4× (tap → product in the survey; decoder fetch and compile within it):")
     print(f"  first time, over the loopback network: {cold_total:.0f} ms (decoder {cold_load or 0:.0f} ms)")
     totals = [total for total, _ in warm]

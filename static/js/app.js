@@ -358,8 +358,9 @@ async function start() {
   // A store not in the list: proposed, then surveyed at once (loaded on the first tap).
   $('#propose-store').addEventListener('click', async () =>
     (await import('./proposal-view.js')).openProposal({ owner, t, vocab: state.vocab, show, survey: openDraft }));
-  $('#export-button').addEventListener('click', () => outboxPage?.onExport());
-  $('#import-file').addEventListener('change', (event) => outboxPage?.onImport(event));
+  // Only on the outbox's page, but a file may be chosen before that page has finished loading.
+  $('#export-button').addEventListener('click', async () => (await outboxPart()).onExport());
+  $('#import-file').addEventListener('change', async (event) => (await outboxPart()).onImport(event));
   $('#logout-form').addEventListener('submit', onLogout);
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {

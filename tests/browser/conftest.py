@@ -156,6 +156,16 @@ def save(page) -> None:
     page.wait_for_selector("#view-stores:not([hidden])")
 
 
+def wait_until(page, script: str, timeout: float = 15) -> None:
+    """Poll a page function answering a promise until it resolves true. (wait_for_function takes the
+    promise itself for true, so it would not wait at all.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true within {timeout} s: {script[:120]}")
+        page.wait_for_timeout(100)
+
+
 def no_then_yes(page) -> list[str]:
     """Answer the page's confirmations "no" the first time and "yes" after; return their messages."""
     asked: list[str] = []

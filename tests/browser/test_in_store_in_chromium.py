@@ -181,7 +181,6 @@ def test_offline_a_scanned_product_shows_its_certificate_and_the_server_derives_
     context = camera_browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", permissions=["camera"])
     page = context.new_page()
     open_app(page, live_server)
-    page.wait_for_function("async () => true")
     open_form(page)  # with a network: the decoder is fetched into the cache, not run
     for _ in range(100):
         if decoder_cached(page):

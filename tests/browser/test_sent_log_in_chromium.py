@@ -8,7 +8,17 @@ import uuid
 from sqlalchemy import delete, select
 
 from models import StoreYearStatus, Survey, db
-from tests.browser.conftest import fill_survey, new_phone, open_app, ready, save, screenshot, survey_rows, wait_for_rows
+from tests.browser.conftest import (
+    fill_survey,
+    new_phone,
+    open_app,
+    ready,
+    save,
+    screenshot,
+    survey_rows,
+    wait_for_rows,
+    wait_until,
+)
 
 SENT_ENTRY = "(id) => import('/static/js/idb.js').then((idb) => idb.get('sent', id))"
 SENT_IDS = "() => import('/static/js/idb.js').then((idb) => idb.getAll('sent')).then((all) => all.map((e) => e.id))"
@@ -41,7 +51,7 @@ def test_a_survey_the_server_lost_is_sent_again_from_the_phone_once(browser, liv
     save(page)
     assert wait_for_rows(app, 1, page=page) == 1
     survey_id = only_survey_id(app)
-    page.wait_for_function(f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'created')")
+    wait_until(page, f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'created')")
     kept = page.evaluate(SENT_ENTRY, survey_id)
     assert kept["payload"]["id"] == survey_id and kept["payload"]["store_code"] == "S-001"
     assert {"zone": "checkout", "category": "PAPER", "count": 4} in kept["payload"]["packaging"]
@@ -66,7 +76,7 @@ def test_a_survey_the_server_lost_is_sent_again_from_the_phone_once(browser, liv
     # A double tap sends it once. (A locator: going online may draw the list again meanwhile.)
     resend.dblclick()
     assert wait_for_rows(app, 1, page=page) == 1
-    page.wait_for_function(f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'created' && !e.missing)")
+    wait_until(page, f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'created' && !e.missing)")
     page.wait_for_selector("body:not(.has-missing)")
     assert page.locator("#mine-list button[data-resend]").count() == 0
     with app.app_context():
@@ -76,7 +86,7 @@ def test_a_survey_the_server_lost_is_sent_again_from_the_phone_once(browser, liv
     # Sent again on purpose, then another sync: the server answers duplicate, still one row.
     assert page.evaluate(f"import('/static/js/outbox.js').then((m) => m.resend('{survey_id}'))") is True
     flush(page)
-    page.wait_for_function(f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'duplicate')")
+    wait_until(page, f"() => ({SENT_ENTRY})('{survey_id}').then((e) => e?.status === 'duplicate')")
     flush(page)
     page.wait_for_timeout(500)
     assert survey_rows(app) == 1
@@ -168,7 +178,7 @@ def test_the_upgrade_keeps_what_the_phone_held_and_old_entries_offer_no_resend(b
     page.evaluate(OLD_DATABASE, ["inspector", queued, DAY_MS])
     open_app(page, live_server)  # opens the database at version 3
     assert wait_for_rows(app, 1, page=page) == 1  # the queued survey survived and went
-    page.wait_for_function(f"() => ({SENT_ENTRY})('{queued}').then((e) => e?.payload?.id === '{queued}')")
+    wait_until(page, f"() => ({SENT_ENTRY})('{queued}').then((e) => e?.payload?.id === '{queued}')")
     old_entry = page.evaluate(SENT_ENTRY, "a1b2c3d4-0000-4000-8000-000000000001")
     assert old_entry["store_code"] == "S-002" and "payload" not in old_entry and not old_entry.get("missing")
     assert page.evaluate(SENT_ENTRY, "a1b2c3d4-0000-4000-8000-000000000002") is None  # 40 days: pruned

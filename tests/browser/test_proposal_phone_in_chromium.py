@@ -9,6 +9,7 @@ proposal-survey-360, proposal-refused-outbox-360."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import uuid
 from datetime import date, timedelta
@@ -107,10 +108,19 @@ def admin_api(app) -> JsonClient:
 
 def test_a_store_found_offline_is_proposed_surveyed_sent_once_and_merged(browser, live_server, app, tmp_path):
     round_id = a_round_around_today(app)
+    mine = {"assignments": [{"store_code": "S-002", "inspector": "inspector"}]}
+    plan = json.dumps(mine).encode()
+    assert admin_api(app).put(f"/api/v1/rounds/{round_id}/assignments", plan, "application/json").status_code == 200
     context, page = new_phone(browser, live_server, geolocation=PLACE, permissions=["geolocation"])
+    page.wait_for_function("() => document.querySelector('#outbox-count').textContent === '0'")
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
+    # In the field with no signal: the inspector's own list is on the phone.
+    page.click(".tabbar [data-tab='todo']")
+    page.wait_for_selector("#todo-list button.store[data-code='S-002']")
+    assert "chưa khảo sát" in page.text_content("#todo-list")
+    page.click(".tabbar [data-tab='stores']")
 
     propose(page, tmp_path)
     page.wait_for_function("() => document.querySelector('#p-location').textContent === 'Đã lấy vị trí (±12 m)'")

@@ -31,7 +31,7 @@ RENDER = """async () => {
   const messages = JSON.parse(document.querySelector('#messages').textContent);
   const { moreMessages } = await import('/static/js/more-messages.js');
   const t = await moreMessages((key, n) => (messages[key] ?? key).replace('{n}', n));
-  const view = myListView({ owner, t });
+  const view = myListView({ owner, t, today: () => new Date().toISOString().slice(0, 10) });
   await view.refresh();  // the copy on the phone, as after a start online
   const start = performance.now();
   await view.render();

@@ -9,7 +9,7 @@ import * as outbox from './outbox.js';
 import * as place from './location.js';
 import './select-count.js';
 import { findStore } from './registry.js';
-import { softWarnings } from './rules.js';
+import { localToday, softWarnings } from './rules.js';
 import { storeView } from './store-view.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -82,7 +82,9 @@ const sentList = mineView({ owner, t, when });
 let myList = null;
 const listView = async () => {
   await loadMoreMessages();
-  myList ??= (await import('./my-list.js')).myListView({ owner, t: tAll });
+  myList ??= (await import('./my-list.js')).myListView({
+    owner, t: tAll, today: () => localToday(state.vocab.utc_offset_minutes),
+  });
   return myList;
 };
 // ---- drafts and the form ------------------------------------------------------
@@ -335,12 +337,17 @@ async function start() {
   $('#photo-list').addEventListener('click', (event) => photoBox?.onClick(event));
   $('#discard-draft').addEventListener('click', onDiscardDraft);
   $('#store-search').addEventListener('input', stores.render);
-  for (const list of ['#store-list', '#todo-list']) {
-    $(list).addEventListener('click', (event) => {
-      const button = event.target.closest('button.store');
-      if (button) startSurvey(button.dataset.code);
-    });
-  }
+  $('#store-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button.store');
+    if (button) startSurvey(button.dataset.code);
+  });
+  $('#todo-list').addEventListener('click', async (event) => {
+    const button = event.target.closest('button.store');
+    if (!button) return;
+    const returned = button.dataset.state === 'returned' && await myList.returnedSurveyOf(button.dataset.code);
+    if (returned) startCorrection(returned);
+    else startSurvey(button.dataset.code);
+  });
   $('#draft-list').addEventListener('click', async (event) => {
     const id = event.target.dataset.draft;
     if (id) openDraft(await get('drafts', id));

@@ -4,8 +4,8 @@
 // where it is and the store has a place, else by unit and name; stores still to visit come first.
 // Ticked stores make the day's plan (day-plan.js).
 import { km, planDay } from './day-plan.js';
-import { getMeta } from './idb.js';
-import { refreshMyList } from './mine.js';
+import { getMeta, setMeta } from './idb.js';
+import { loadMine, needsCorrection, refreshMyList } from './mine.js';
 import { listOutbox, listSent } from './outbox.js';
 import { locate } from './location.js';
 
@@ -25,14 +25,20 @@ export function sortItems(items, here) {
   return keyed.map(({ item }) => item);
 }
 
-export function myListView({ owner, t }) {
+export function myListView({ owner, t, today }) {
   let here = null;
   let shown = [];
-  const picked = new Set(); // the stores ticked for today, by code
+  // The stores ticked for today, by code: kept on the phone for the day, so a reload keeps the plan.
+  const picked = new Set();
+  const planKey = `plan:${owner}`;
+  const ticksRead = getMeta(planKey).then((kept) => {
+    if (kept?.day === today()) for (const code of kept.codes) picked.add(code);
+  }).catch(() => {}); // none kept: nothing ticked
 
   function storeItem(item) {
     const button = Object.assign(document.createElement('button'), { type: 'button', className: 'store' });
     button.dataset.code = item.store_code;
+    button.dataset.state = item.shown;
     const name = Object.assign(document.createElement('strong'), { textContent: item.store_name });
     const state = Object.assign(document.createElement('span'), { className: `todo-${item.shown}` });
     state.textContent = t(`todo_${item.shown}`);
@@ -50,6 +56,7 @@ export function myListView({ owner, t }) {
   }
 
   async function render() {
+    await ticksRead;
     const kept = (await getMeta(`todo:${owner}`)) || { fetchedAt: null, assignments: [] };
     const waiting = new Set((await listOutbox(owner)).map((record) => record.payload.store_code));
     // Sent since the list was fetched: the server has it, the copy on the phone does not say so yet.
@@ -100,7 +107,14 @@ export function myListView({ owner, t }) {
     if (!code) return;
     if (event.target.checked) picked.add(code);
     else picked.delete(code);
+    setMeta(planKey, { day: today(), codes: [...picked] }).catch(() => {});
   }
 
-  return { render, refresh, findHere, plan, onPick };
+  // The survey of a store that came back for more information: its tap opens that survey's correction.
+  async function returnedSurveyOf(code) {
+    const { surveys } = await loadMine(owner);
+    return surveys.find((survey) => survey.store_code === code && needsCorrection(survey))?.id;
+  }
+
+  return { render, refresh, findHere, plan, onPick, returnedSurveyOf };
 }

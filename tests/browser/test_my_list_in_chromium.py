@@ -10,7 +10,8 @@ from sqlalchemy import select
 from models import Store, User, db
 from survey.domain.rounds import planning
 from survey.domain.rounds.payloads import AssignmentLine, RoundIn
-from tests.browser.conftest import new_phone, ready, save, screenshot, wait_for_rows
+from tests.browser.conftest import fill_survey, new_phone, ready, save, screenshot, wait_for_rows
+from tests.browser.test_returned_survey_in_chromium import return_survey
 
 NEAR_S001 = {"latitude": 20.001, "longitude": 106.0}
 NEAR_S002 = {"latitude": 21.001, "longitude": 106.0}
@@ -136,7 +137,37 @@ def test_the_day_plan_orders_the_ticked_stores_into_a_short_way(browser, live_se
     page.click("#plan-day")
     route = page.locator("#plan-route li").all_text_contents()
     assert route == ["Cửa hàng S-002", "Cửa hàng S-001"]  # from where the inspector stands, near S-002
+    # The ticks are kept for the day: a reload (a call, a crash) keeps the plan.
+    page.wait_for_timeout(200)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    open_list(page)
+    assert page.is_checked("#todo-list input[data-pick='S-001']") and page.is_checked(
+        "#todo-list input[data-pick='S-002']"
+    )
+    page.click("#plan-day")
+    assert page.locator("#plan-route li").all_text_contents() == route
     assert page.text_content("#plan-total") == "Tổng cộng: 111,3 km đường chim bay"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "my-list-day-plan")
+    context.close()
+
+
+def test_a_store_returned_for_more_information_opens_its_correction(browser, live_server, app):
+    round_in_progress(app)
+    context, page = new_phone(browser, live_server)
+    fill_survey(page, "S-001", 4)
+    save(page)
+    assert wait_for_rows(app, 1, page=page) == 1
+    original = return_survey(app, "Thiếu ảnh quầy thu ngân")
+    page.reload()  # online: the review and the list's states come back
+    page.wait_for_selector("#returned-banner:not([hidden])")
+    open_list(page)
+    page.wait_for_selector("#todo-list button.store[data-code='S-001'][data-state='returned']")
+    assert "cần bổ sung" in item_text(page, "S-001")
+    page.click("#todo-list button.store[data-code='S-001']")
+    page.wait_for_selector("#view-form:not([hidden])")
+    assert "sửa phiếu bị trả lại" in page.text_content("#form-store-meta")
+    [draft] = page.evaluate("import('/static/js/idb.js').then((idb) => idb.getAll('drafts'))")
+    assert draft["supersedes"] == original and draft["counts"]["checkout|PAPER"] == 4
     context.close()

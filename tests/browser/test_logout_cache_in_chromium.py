@@ -83,6 +83,8 @@ def test_log_out_leaves_no_cached_page_naming_the_inspector(browser, live_server
     assert "/login" in page.url and page.locator("#username").count() == 1
     log_in_to_app(page, live_server)
     assert wait_for_rows(app, 1, page=page) == 1  # IndexedDB was never cleared: the survey went at log-in
+    # The phone drops it from its outbox once the server's answer is in, a moment after the row.
+    page.wait_for_function("() => document.querySelector('#outbox-count').textContent === '0'")
     context.set_offline(True)
     page.reload()  # the app page is cached again at the next log-in, and opens offline
     ready(page)

@@ -73,6 +73,16 @@ def asset_version(app: Flask) -> str:
     return digest.hexdigest()[:12]
 
 
+# The shell's own styles, written into its page: the first paint waits for no other file (one round
+# trip less on a slow network). The page and the files weigh the same against the shell's budget.
+SHELL_STYLES = ("app.css", "offline.css")
+
+
+@cache
+def shell_styles(root: str) -> str:
+    return "\n".join((Path(root) / "static" / "css" / name).read_text(encoding="utf-8") for name in SHELL_STYLES)
+
+
 def shell_urls() -> list[str]:
     """The URLs the service worker precaches: the app works offline with only these."""
     scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS + LAZY_SCRIPTS]
@@ -83,8 +93,6 @@ def shell_urls() -> list[str]:
     return [
         url_for("offline_app.shell"),
         *pages,
-        url_for("static", filename="css/app.css"),
-        url_for("static", filename="css/offline.css"),
         *(url_for("static", filename=f"css/{name}") for name in LAZY_STYLES),
         url_for("offline_app.vocabularies"),
         *messages,
@@ -107,6 +115,7 @@ def shell():
         typed_fields=survey_fields.TYPED,
         unlikely=UNLIKELY_VALUE_MESSAGES,
         scripts=[name for name in SHELL_SCRIPTS if name != "app.js"],
+        styles=shell_styles(current_app.root_path),
     )
     return page, {"Content-Security-Policy": APP_CONTENT_SECURITY_POLICY}
 

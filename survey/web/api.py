@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from models import ROLES, AdminUnit, Store, db
+from models import PROVINCE_ROLES, AdminUnit, Store, db
 from survey.domain import figures, payload_errors, policy, review, surveys, sync
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
@@ -36,14 +36,14 @@ def healthz():
 
 
 @bp.get("/api/v1/csrf")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def csrf_token():
     """Give a long-open page a fresh CSRF token."""
     return jsonify(csrf_token=generate_csrf())
 
 
 @bp.get("/api/v1/stores")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def stores():
     """List the stores for the phone's offline registry."""
     rows = db.session.scalars(select(Store).options(joinedload(Store.unit)).order_by(Store.code))
@@ -84,7 +84,7 @@ def sync_surveys():
 
 
 @bp.get("/api/v1/surveys")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def list_surveys():
     """The sender's surveys (or, for reviewers and admins, all), newest first, with their review."""
     mine = request.args.get("mine") in ("1", "true") or current_user.role == "inspector"
@@ -105,7 +105,7 @@ def list_surveys():
 
 
 @bp.get("/api/v1/surveys/<survey_id>")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def get_survey(survey_id: str):
     """Show a stored survey to reviewers, admins and the inspector who sent it."""
     survey = survey_or_404(survey_id)

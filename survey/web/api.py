@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from models import PROVINCE_ROLES, AdminUnit, Store, db
+from models import PROVINCE_ROLES, ROLES, AdminUnit, Store, db
 from survey.domain import figures, payload_errors, policy, review, surveys, sync
+from survey.domain.provinces import national, places, tenancy
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
@@ -36,7 +37,7 @@ def healthz():
 
 
 @bp.get("/api/v1/csrf")
-@role_required(*PROVINCE_ROLES)
+@role_required(*ROLES)
 def csrf_token():
     """Give a long-open page a fresh CSRF token."""
     return jsonify(csrf_token=generate_csrf())
@@ -135,23 +136,36 @@ def review_survey(survey_id: str):
 
 
 @bp.get("/api/v1/indicators")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def indicators():
-    """Compute the indicators of docs/policy.md for one year, optionally for one unit."""
+    """Compute the indicators of docs/policy.md for one year, optionally for one unit.
+
+    The Ministry's users get the nation's, with each province beside them (`by_province`), or with
+    ?province=CODE one province's, as its own users see them (docs/provinces.md)."""
     year_text = request.args.get("year", "")
     # ASCII digits only ("²" is a digit to str.isdigit, and int() refuses it), and four of them: int() refuses
     # a number of over 4,300 digits.
     if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4) or not 1900 <= int(year_text) <= 2200:
         return json_error(400, "bad_year", "Give the year as ?year=YYYY.")
-    unit = None
-    if unit_code := request.args.get("unit"):
-        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
-        if unit is None:
-            return json_error(404, "unknown_unit", "Unknown administrative unit.")
     level = request.args.get("level") or None
     if level is not None and level not in policy.UNIT_LEVELS:
         return bad_level()
-    return jsonify(figures.year_indicators(int(year_text), unit, level=level))
+    province_id = tenancy.current_province()
+    if province_code := request.args.get("province"):
+        # Another province's code is unknown to a province's own users, as its rows are.
+        province = places.by_code(province_code)
+        if province is None:
+            return json_error(404, "unknown_province", "Unknown province.")
+        province_id = province.id
+    elif current_user.role == "ministry" and not request.args.get("unit"):
+        return jsonify(national.national_indicators(int(year_text), level))
+    with tenancy.scoped_to(province_id):
+        unit = None
+        if unit_code := request.args.get("unit"):
+            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
+            if unit is None:
+                return json_error(404, "unknown_unit", "Unknown administrative unit.")
+        return jsonify(figures.year_indicators(int(year_text), unit, level=level))
 
 
 def bad_level():

@@ -22,6 +22,7 @@ from survey.domain import accounts
 from survey.domain.provinces import tenancy
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
+from survey.web import lookups
 from survey.web.errors import handle_http_error, json_error, wants_json
 from survey.web.retry import breached_limits, retry_sentence, seconds_to_reset
 from survey.web.validators import TranslatedForm
@@ -55,6 +56,7 @@ def role_required(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
+                lookups.refuse_unseen(kwargs)  # another province's id is not found, whatever the role
                 abort(403)
             return view(*args, **kwargs)
 

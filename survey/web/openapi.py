@@ -14,7 +14,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from models import PROVINCE_ROLES
+from models import PROVINCE_ROLES, ROLES
 from survey.domain.proposals.payloads import DecisionIn, ProposalIn
 from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
@@ -87,7 +87,7 @@ PICTURE_BODY = {
     kind: {"schema": {"type": "string", "format": "binary"}} for kind in ("image/jpeg", "image/png", "image/webp")
 }
 PATHS = {
-    "/api/v1/csrf": {"get": Operation("A fresh CSRF token", PROVINCE_ROLES, "CsrfAnswer", (401,))},
+    "/api/v1/csrf": {"get": Operation("A fresh CSRF token", ROLES, "CsrfAnswer", (401,))},
     "/api/v1/stores": {"get": Operation("Stores for the offline registry", PROVINCE_ROLES, "StoresAnswer", (401,))},
     "/api/v1/products": {
         "get": Operation(
@@ -163,14 +163,16 @@ PATHS = {
     },
     "/api/v1/indicators": {
         "get": Operation(
-            "The indicators of a year (docs/policy.md)",
-            STAFF,
+            "The indicators of a year (docs/policy.md); the Ministry's, the nation's with each province's "
+            "(docs/provinces.md)",
+            (*STAFF, "ministry"),
             "IndicatorsAnswer",
             (400, 401, 403, 404),
             parameters=(
                 query("year", {"type": "integer", "minimum": 1900, "maximum": 2200}, required=True),
                 query("unit", STRING),
                 LEVEL,
+                query("province", STRING),
             ),
         )
     },

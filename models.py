@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -224,7 +225,19 @@ class ComplianceRule(db.Model):
     # A province's own version; null for the national default every province starts from.
     province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
-    __table_args__ = (UniqueConstraint("province_id", "phase_first_year", "version", name="phase_version"),)
+    __table_args__ = (
+        UniqueConstraint("province_id", "phase_first_year", "version", name="phase_version"),
+        # NULLs are distinct to a unique key: the national versions need their own, or two racing saves
+        # of the national rule would both store the same version.
+        Index(
+            "uq_compliance_rule_national_version",
+            "phase_first_year",
+            "version",
+            unique=True,
+            sqlite_where=text("province_id IS NULL"),
+            postgresql_where=text("province_id IS NULL"),
+        ),
+    )
 
     @property
     def zone_list(self) -> list[str]:

@@ -131,3 +131,47 @@ def test_the_world_is_seen_by_its_own_users(app, world):
     admin = log_in(app, a.username("admin"))
     assert admin.client.get(f"/proposals/{a.proposal_id}").status_code == 200
     assert uuid.UUID(a.survey_id)
+
+
+def import_stores(api, content: str):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from tests.conftest import csrf_from
+
+    fields = {
+        "file": FileStorage(io.BytesIO(content.encode()), "stores.csv", content_type="text/csv"),
+        "csrf_token": csrf_from(api.client.get("/stores/import?lang=en").get_data(as_text=True)),
+    }
+    boundary, body = encode_multipart(fields)
+    return api.client.post(
+        "/stores/import?lang=en", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+HEADER = "code,name,type,class,unit_code,address,chain,opened_on,closed_on,lat,lon\n"
+
+
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ("N-900,Siêu thị Mới,supermarket,,BD-QN,,,,,,", 'Unknown administrative unit "BD-QN"'),
+        (f"{B_STORE_CODE},Siêu thị Mới,supermarket,,HY-PH,,,,,,", f'"{B_STORE_CODE}" belongs to another province'),
+    ],
+)
+def test_importing_into_another_province_names_the_line_and_imports_nothing(app, world, line, problem):
+    from sqlalchemy import func, select
+
+    from models import Store, db
+
+    admin = log_in(app, world["HY"].username("admin"))
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Store))
+    content = HEADER + "N-901,Siêu thị Một,supermarket,,HY-PH,,,,,,\n" + line + "\n"
+    page = import_stores(admin, content).get_data(as_text=True).replace("&#34;", '"')
+    assert re.search(rf'<td class="num">3</td><td>[^<]*{re.escape(problem)}', page), page
+    assert "Nothing was imported" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Store)) == before

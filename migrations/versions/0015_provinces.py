@@ -49,6 +49,14 @@ def upgrade():
     with op.batch_alter_table("compliance_rule", schema=None) as batch_op:
         batch_op.drop_constraint("phase_version", type_="unique")
         batch_op.create_unique_constraint("phase_version", ["province_id", "phase_first_year", "version"])
+        # NULLs are distinct to a unique key: the national versions (no province) get their own.
+        batch_op.create_index(
+            "uq_compliance_rule_national_version",
+            ["phase_first_year", "version"],
+            unique=True,
+            sqlite_where=sa.text("province_id IS NULL"),
+            postgresql_where=sa.text("province_id IS NULL"),
+        )
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_user_account_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_user_account_role"), NEW_ROLES)
@@ -62,6 +70,7 @@ def downgrade():
         batch_op.drop_constraint(op.f("ck_user_account_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_user_account_role"), OLD_ROLES)
     with op.batch_alter_table("compliance_rule", schema=None) as batch_op:
+        batch_op.drop_index("uq_compliance_rule_national_version")
         batch_op.drop_constraint("phase_version", type_="unique")
         batch_op.create_unique_constraint("phase_version", ["phase_first_year", "version"])
     for table in reversed(SCOPED):

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ROLES, AdminUnit, User, db
 from survey.domain import audit
-from survey.domain.provinces import tenancy
+from survey.domain.provinces import places, tenancy
 
 # ASCII only: the log-in compares names exactly, and accented letters can be typed in
 # two Unicode forms that look the same but would not match.
@@ -54,12 +54,13 @@ def find_user(username: str) -> User | None:
 def create_user(username: str, role: str, password: str, actor: User | None, province: AdminUnit | None = None) -> User:
     """Create an active user with a role and a password, audited (not committed).
 
-    The user belongs to the province given, else to the one the session works in (an admin's own);
-    a Ministry user to none."""
+    The user belongs to the province given, else to the one the session works in (an admin's own),
+    else to the deployment's only province; a Ministry user to none."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = User(username=username, role=role, active=True)
     if role != "ministry":
+        province = province or (None if tenancy.current_province() else places.only_province())
         user.province_id = province.id if province is not None else tenancy.current_province()
     user.set_password(password)
     db.session.add(user)

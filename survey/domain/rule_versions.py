@@ -39,7 +39,7 @@ def save_version(
     newer one exists, however the two saves race: the unique (phase, version) key decides.
     """
     province_id = tenancy.current_province()  # an admin saves for their own province only
-    current = rulebook.versions(phase.first_year, province_id)
+    current = rulebook.versions(phase.first_year)  # the versions the session's province follows
     before = current[0] if current else None
     if based_on is not None and before is not None and before.version != based_on:
         raise NewerVersionSaved(before.version)

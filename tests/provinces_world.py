@@ -67,8 +67,8 @@ def add_users(province: Province, province_unit: AdminUnit) -> None:
         db.session.add(user)
 
 
-def make_world(app) -> dict[str, Province]:
-    """Both provinces with their data; returns them by code."""
+def make_world(app, with_b: bool = True) -> dict[str, Province]:
+    """Both provinces with their data (A's alone without B); returns them by code."""
     a, b = Province("HY", "S-001"), Province("BD", B_STORE_CODE)
     with app.app_context():
         hy = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "HY"))
@@ -78,15 +78,19 @@ def make_world(app) -> dict[str, Province]:
         db.session.flush()
         add_users(a, hy)
         add_users(b, bd)
+        if not with_b:
+            db.session.rollback()
+            add_users(a, hy)
         db.session.commit()
-        for province in (a, b):
+        provinces = (a, b) if with_b else (a,)
+        for province in provinces:
             province.user_ids = {
                 role: db.session.scalar(select(User.id).where(User.username == province.username(role)))
                 for role in ROLES
             }
-    for province in (a, b):
+    for province in provinces:
         fill(app, province)
-    return {"HY": a, "BD": b}
+    return {province.code: province for province in provinces}
 
 
 def fill(app, province: Province) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 
 from models import (
     AdminUnit,
     AuditEntry,
     ComplianceRule,
     Photo,
-    RoundAssignment,
     Store,
     StoreLink,
     StoreProposal,
@@ -108,7 +107,7 @@ SCOPED_TABLES = ("store", "survey", "photo", "store_link", "store_proposal", "su
 
 
 def test_moving_over_gives_a_one_province_database_its_province(app):
-    world_of_one(app)
+    make_world(app, with_b=False)
     with app.app_context():  # as a database from before provinces: no row knows its province
         for table in (*SCOPED_TABLES, "user_account", "admin_unit"):
             db.session.execute(text(f"UPDATE {table} SET province_id = NULL"))
@@ -144,23 +143,6 @@ def test_init_db_moves_the_demo_over(tmp_path):
     with app.app_context():
         assert db.session.scalar(select(Store).where(Store.province_id.is_(None))) is None
         assert db.session.scalar(select(User).where(User.province_id.is_(None))) is None
-
-
-def world_of_one(app) -> None:
-    """Province A's half of the world alone: one province with rows of every kind."""
-    make_world(app)
-    with app.app_context():
-        bd = province_id(app, "BD")
-        for model in (Photo, StoreLink, StoreProposal, AuditEntry, SurveyRound):
-            if model is SurveyRound:
-                db.session.execute(delete(RoundAssignment))
-            db.session.execute(delete(model).where(model.province_id == bd))
-        db.session.execute(text("DELETE FROM store_year_status"))
-        for model in (Survey, Store, User):
-            db.session.execute(delete(model).where(model.province_id == bd))
-        db.session.execute(delete(AdminUnit).where(AdminUnit.province_id == bd))
-        db.session.execute(delete(AdminUnit).where(AdminUnit.id == bd))
-        db.session.commit()
 
 
 def test_init_db_without_a_province_asks_for_one(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select, text
 
@@ -278,3 +280,38 @@ def test_the_ministry_sees_no_personal_data(app, runner, world):
         response = bo.client.get(url)
         assert response.status_code == 200, url
         assert "reporter" not in response.get_data(as_text=True), url
+
+
+# --- the national comparison --------------------------------------------------------------------
+
+
+def test_the_national_comparison_lists_each_province_and_the_nation(app, runner, world):
+    save_rule(app, "bd-admin", "50", "50")
+    bo = ministry(app, runner)
+    home = bo.client.get("/")
+    assert home.headers["Location"].endswith("/national")
+    page = bo.client.get("/national?year=2025&lang=en").get_data(as_text=True)
+    table = re.search(r'<table id="provinces">(.*?)</table>', page, re.S).group(1)
+    body = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1].split("</tbody>")[0], re.S)
+    assert [re.search(r">([^<]+)</a>", row).group(1) for row in body] == ["Tỉnh Bình Định Thử", "Tỉnh Hưng Yên"]
+    assert "/dashboard?province=BD&amp;year=2025" in page
+    total = re.search(r"<tfoot>(.*?)</tfoot>", table, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", total, re.S)]
+    assert cells[1:4] == ["3", "2", "1"]  # in scope, surveyed, compliant: counted from the stores
+    assert 'id="provinces-chart"' in page and 'class="target"' in page
+    for role in ("hy-reviewer", "hy-admin"):
+        assert log_in(app, role).client.get("/national").status_code == 403
+
+
+def test_the_ministry_drills_into_a_province_read_only(app, runner, world):
+    bo = ministry(app, runner)
+    page = bo.client.get("/dashboard?province=BD&year=2025&lang=en").get_data(as_text=True)
+    assert 'id="viewed-province"' in page and "Tỉnh Bình Định Thử" in page
+    assert "Thị xã Mỹ Hào" not in page  # A's units are not B's dashboard's
+    assert len(re.findall(r'<form[^>]*method="post"', page)) == 1  # log-out alone: nothing to change
+    figures = bo.get("/api/v1/indicators?year=2025&province=BD").get_json()
+    assert figures == log_in(app, "bd-reviewer").get("/api/v1/indicators?year=2025").get_json()
+    assert bo.client.get("/dashboard?province=ZZ").status_code == 404
+    # For a province's own users, ?province= changes nothing: they stay in theirs.
+    own = log_in(app, "hy-reviewer").client.get("/dashboard?province=BD&lang=en").get_data(as_text=True)
+    assert 'id="viewed-province"' not in own and "Quy Nhơn" not in own

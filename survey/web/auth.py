@@ -34,7 +34,7 @@ HOME_BY_ROLE = {
     "inspector": "offline_app.shell",
     "reviewer": "review_pages.queue",  # what waits for them first; the figures are one tap away
     "admin": "stores.list_stores",
-    "ministry": "dashboard.dashboard",
+    "ministry": "national.comparison",
 }
 # What the Ministry's users may still post: their own log-out (they change nothing else).
 MINISTRY_POSTS = ("auth.logout",)

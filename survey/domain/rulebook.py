@@ -64,6 +64,24 @@ def rule_for_year(year: int, province_id: int | None = CURRENT) -> policy.Rule:
     return as_rule(newest_row(policy.rule_phase_year(year), province_id))
 
 
+def rules_of_provinces(year: int, province_ids: list[int]) -> dict[int, policy.Rule]:
+    """The rule in force for a year in each of some provinces, read in one query (the Ministry's
+    comparison): each province's newest version of the phase, else the national newest."""
+    first_year = policy.rule_phase_year(year)
+    rows = db.session.scalars(
+        select(ComplianceRule)
+        .where(ComplianceRule.phase_first_year == first_year)
+        .order_by(ComplianceRule.version.desc())
+        .execution_options(**tenancy.ALL_PROVINCES)
+    )
+    newest: dict[int | None, ComplianceRule] = {}
+    for row in rows:
+        newest.setdefault(row.province_id, row)
+    if None not in newest:
+        raise LookupError(f"no compliance rule for the phase starting {first_year}; run init-db")
+    return {province_id: as_rule(newest.get(province_id, newest[None])) for province_id in province_ids}
+
+
 def rules_in_force(province_id: int | None = CURRENT) -> list[tuple[policy.Phase, policy.Rule]]:
     """Each phase with its rule in force, in order."""
     return [(phase, rule_for_year(phase.first_year, province_id)) for phase in policy.PHASES]

@@ -234,6 +234,12 @@ def test_the_ministry_sees_the_nation_and_each_province_by_its_own_rule(app, run
     for key in ("stores_in_scope", "stores_surveyed", "stores_compliant", "eco_label_skus"):
         assert body[key] == sum(row[key] for row in rows.values()), key
     assert body["target_pct"] == 85 and body["stores_needed"] == 2  # ceil(0.85 × 3) − 1
+    # Each row is what the province's own users see, read from the year's stores once.
+    for code in ("HY", "BD"):
+        own = log_in(app, f"{code.lower()}-reviewer").get("/api/v1/indicators?year=2025").get_json()
+        assert {key: rows[code][key] for key in own if key in rows[code]} == {
+            key: value for key, value in own.items() if key in rows[code]
+        }
 
 
 def test_the_ministry_sees_a_province_as_its_own_users_do(app, runner, world):

@@ -313,6 +313,7 @@ def test_the_ministry_drills_into_a_province_read_only(app, runner, world):
     bo = ministry(app, runner)
     page = bo.client.get("/dashboard?province=BD&year=2025&lang=en").get_data(as_text=True)
     assert 'id="viewed-province"' in page and "Tỉnh Bình Định Thử" in page
+    assert 'name="province" value="BD"' in page  # choosing another year stays in the province
     assert "Thị xã Mỹ Hào" not in page  # A's units are not B's dashboard's
     assert len(re.findall(r'<form[^>]*method="post"', page)) == 1  # log-out alone: nothing to change
     figures = bo.get("/api/v1/indicators?year=2025&province=BD").get_json()

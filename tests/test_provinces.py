@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import select, text
@@ -322,3 +323,21 @@ def test_the_ministry_drills_into_a_province_read_only(app, runner, world):
     # For a province's own users, ?province= changes nothing: they stay in theirs.
     own = log_in(app, "hy-reviewer").client.get("/dashboard?province=BD&lang=en").get_data(as_text=True)
     assert 'id="viewed-province"' not in own and "Quy Nhơn" not in own
+
+
+def test_a_province_works_as_before_inside_its_scope(app, world):
+    """The writes that update rows in bulk (a correction, a review, a store edit) work in a scoped session."""
+    a = world["HY"]
+    reviewer = log_in(app, "hy-reviewer")
+    back = reviewer.post(f"/api/v1/surveys/{a.survey_id}/review", json={"state": "has_issues", "comment": "Đếm lại"})
+    assert back.status_code == 200, back.get_data(as_text=True)
+    inspector = log_in(app, "hy-inspector")
+    correction = make_survey(store_code=a.store_code, supersedes=a.survey_id)
+    answer = inspector.post("/api/v1/surveys", json={"surveys": [correction]}).get_json()
+    assert answer["results"][0]["status"] == "created", answer
+    mine = inspector.get("/api/v1/surveys?mine=1").get_json()["surveys"]
+    assert {survey["id"] for survey in mine} == {a.survey_id, correction["id"]}
+    with app.app_context():
+        stored = db.session.get(Survey, uuid.UUID(a.survey_id))
+        assert str(stored.superseded_by_id) == correction["id"]
+        assert db.session.get(Survey, uuid.UUID(correction["id"])).province_id == province_id(app, "HY")

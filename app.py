@@ -11,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from models import db
 from survey import cli, i18n, settings, web
 from survey.domain import search
+from survey.domain.provinces import rows as province_rows
+from survey.domain.provinces import tenancy
 from survey.extensions import csrf, limiter, login_manager, migrate
 
 
@@ -31,6 +33,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     db.init_app(app)
     search.keep_search_keys()
+    tenancy.install()
+    province_rows.keep_provinces()
     if settings.uses_sqlite(app):
         with app.app_context():
             event.listen(db.engine, "connect", settings.tune_sqlite)

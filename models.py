@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,7 +50,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
-ROLES = ("inspector", "reviewer", "admin")
+# The roles of a province's staff, and the Ministry's, which belongs to no province and changes
+# nothing (docs/provinces.md).
+PROVINCE_ROLES = ("inspector", "reviewer", "admin")
+ROLES = (*PROVINCE_ROLES, "ministry")
 STORE_CLASSES = ("I", "II", "III")
 
 
@@ -73,8 +77,11 @@ class AdminUnit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # The province above the unit; null for a province itself (docs/provinces.md).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
-    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id])
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    province: Mapped[AdminUnit | None] = relationship(remote_side=[id], foreign_keys=[province_id])
 
     def __repr__(self) -> str:
         return f"<AdminUnit {self.code}>"
@@ -102,9 +109,12 @@ class Store(db.Model):
     # Code, name and address folded to lower case without accents, so that "pho hien" and
     # "PHỐ HIẾN" find "Phố Hiến" alike on SQLite and PostgreSQL (survey.domain.search).
     search_key: Mapped[str] = mapped_column(String(600), default="")
+    # The province above its unit, kept in step with the unit on every write (domain/provinces/rows.py).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
     unit: Mapped[AdminUnit] = relationship(foreign_keys=[unit_id])
     legacy_unit: Mapped[AdminUnit | None] = relationship(foreign_keys=[legacy_unit_id])
+    province: Mapped[AdminUnit | None] = relationship(foreign_keys=[province_id])
 
     # Codes are unique whatever their capitals: "demo-001" and "DEMO-001" are one store.
     __table_args__ = (Index("uq_store_code_lower", func.lower(code), unique=True),)
@@ -145,6 +155,8 @@ class User(UserMixin, db.Model):
     # Part of every session and remember cookie of this user; raising it ends them all
     # (log-out, a new password, a new role, deactivation: see survey/domain/accounts.py).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The province whose data the user sees and changes; null for the Ministry's users.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
     __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
 
@@ -210,8 +222,22 @@ class ComplianceRule(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # A province's own version; null for the national default every province starts from.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
-    __table_args__ = (UniqueConstraint("phase_first_year", "version", name="phase_version"),)
+    __table_args__ = (
+        UniqueConstraint("province_id", "phase_first_year", "version", name="phase_version"),
+        # NULLs are distinct to a unique key: the national versions need their own, or two racing saves
+        # of the national rule would both store the same version.
+        Index(
+            "uq_compliance_rule_national_version",
+            "phase_first_year",
+            "version",
+            unique=True,
+            sqlite_where=text("province_id IS NULL"),
+            postgresql_where=text("province_id IS NULL"),
+        ),
+    )
 
     @property
     def zone_list(self) -> list[str]:
@@ -259,6 +285,8 @@ class Survey(db.Model):
     # The SHA-256 of the random id in the reporting phone's cookie (never the id): a self-report's
     # phone, for the pending cap per phone and the burst flag. Reviewers' eyes only, like the above.
     reporter_device: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The province of its store or store proposal, written with the survey (domain/sync_rows.py).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
     store: Mapped[Store | None] = relationship()
     store_proposal: Mapped[StoreProposal | None] = relationship()
@@ -365,6 +393,7 @@ class Photo(db.Model):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     stored_bytes: Mapped[int | None] = mapped_column(Integer)  # the kept picture and its thumbnail
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)  # its survey's
 
     survey: Mapped[Survey] = relationship(back_populates="photos")
 
@@ -383,6 +412,7 @@ class StoreLink(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)  # its store's
 
     store: Mapped[Store] = relationship()
 
@@ -400,6 +430,8 @@ class AuditEntry(db.Model):
     from_value: Mapped[str] = mapped_column(String(200), default="")
     to_value: Mapped[str] = mapped_column(String(200), default="")
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The province the change was made in; null for a change of no province (the Ministry's users).
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
     actor: Mapped[User | None] = relationship()
 
@@ -421,6 +453,7 @@ class ReportSettings(db.Model):
     recipients: Mapped[str] = mapped_column(Text)  # one per line
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)  # one row each
 
 
 class SurveyRound(db.Model):
@@ -441,6 +474,7 @@ class SurveyRound(db.Model):
     self_reports_count: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
 
     __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
 
@@ -488,8 +522,9 @@ class StoreProposal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))  # the store made or merged into
     comment: Mapped[str] = mapped_column(Text, default="")  # the admin's reason, for a rejection
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)  # the inspector's
 
-    unit: Mapped[AdminUnit | None] = relationship()
+    unit: Mapped[AdminUnit | None] = relationship(foreign_keys=[unit_id])
     inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     store: Mapped[Store | None] = relationship()

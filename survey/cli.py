@@ -11,8 +11,9 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from models import ROLES, Store, db
+from models import ROLES, AdminUnit, Store, db
 from survey.domain import accounts, backup, conversion, demo, importing, official_units, photos, store_years
+from survey.domain.provinces import moving, places, tenancy
 from survey.domain.vocabularies import load_vocabularies
 
 
@@ -28,12 +29,32 @@ def init_db_command() -> None:
     """Create or upgrade the schema and load the vocabularies (safe to run twice)."""
     upgrade()
     load_vocabularies()
+    move_to_provinces()
     if store_years.needs_building():
         # A database upgraded from before the store-year table: fill it once from the surveys.
         total, _changed = store_years.rebuild()
         click.echo(f"Đã lập bảng tình trạng cửa hàng theo năm / Store-year table built: {total} rows")
         db.session.commit()
     click.echo("Cơ sở dữ liệu đã sẵn sàng. / Database is ready.")
+
+
+def move_to_provinces() -> None:
+    """Give every row of a database from before provinces its province (docs/provinces.md)."""
+    try:
+        moved = moving.move_over()
+    except moving.NoProvince:
+        db.session.rollback()
+        fail(
+            "cơ sở dữ liệu chưa có tỉnh nào: hãy chạy `import-units --official MÃ_TỈNH` trước, rồi chạy lại init-db / "
+            "the database holds no province: run `import-units --official PROVINCE_CODE` first, then init-db again"
+        )
+    db.session.commit()
+    if moved.total and moved.province is not None:
+        click.echo(f"Đã gán {moved.total} dòng cho / {moved.total} rows assigned to: {moved.province.name}")
+    elif moved.total:
+        click.echo(
+            f"Đã gán tỉnh cho {moved.total} dòng theo đơn vị / {moved.total} rows given the province of their unit"
+        )
 
 
 @click.command("rebuild-store-years")
@@ -50,8 +71,9 @@ def rebuild_store_years_command() -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", required=True)
-def create_user_command(username: str, role: str, password: str) -> None:
-    """Create a user, or reset the password and role of an existing one."""
+@click.option("--province", "province_code", metavar="CODE", help="The province's unit code (e.g. 33).")
+def create_user_command(username: str, role: str, password: str, province_code: str | None) -> None:
+    """Create a user, or reset the password, role and province of an existing one."""
     username = username.strip()
     user = accounts.find_user(username)
     # The same username rule as the admin pages; an existing user keeps the name they have.
@@ -59,18 +81,44 @@ def create_user_command(username: str, role: str, password: str) -> None:
         fail(problem)
     if not password:
         fail("mật khẩu không được để trống / the password must not be empty")
-    if user is None:
-        user = accounts.create_user(username, role, password, None)
-        verb = "Đã tạo / Created"
+    if user is not None and province_code is None and user.province_id is not None and role != "ministry":
+        province = db.session.get(AdminUnit, user.province_id)  # a reset keeps the user where they are
     else:
-        accounts.update_user(user, role, True, password, None)
-        verb = "Đã cập nhật / Updated"
-    db.session.commit()
-    click.echo(f"{verb}: {user.username} ({role})")
+        province = province_for(role, province_code)
+    with tenancy.scoped_to(province.id if province is not None else None):  # audited in that province
+        if user is None:
+            user = accounts.create_user(username, role, password, None, province)
+            verb = "Đã tạo / Created"
+        else:
+            accounts.update_user(user, role, True, password, None)
+            accounts.move_user(user, province)
+            verb = "Đã cập nhật / Updated"
+        db.session.commit()
+    where = f", {province.name}" if province is not None else ""
+    click.echo(f"{verb}: {user.username} ({role}{where})")
     if accounts.password_problem(password):
         # The console is trusted (demo and test set-ups use short ones), but say it.
         minimum = accounts.MIN_PASSWORD_LENGTH
         click.echo(f"Cảnh báo / Warning: mật khẩu ngắn hơn {minimum} ký tự / password shorter than {minimum}")
+
+
+def province_for(role: str, code: str | None):
+    """The province a new user belongs to: the one named, else the deployment's only one (docs/provinces.md)."""
+    if role == "ministry":
+        if code:
+            fail("người dùng của Bộ không thuộc tỉnh nào, bỏ --province / a ministry user has no province")
+        return None
+    if code:
+        province = places.by_code(code)
+        if province is None:
+            known = ", ".join(p.code for p in places.all_provinces()) or "–"
+            fail(f"không có tỉnh mã {code} (có: {known}) / no province with code {code} (known: {known})")
+        return province
+    provinces = places.all_provinces()
+    if len(provinces) > 1:
+        known = ", ".join(p.code for p in provinces)
+        fail(f"cần --province, một trong: {known} / --province is required, one of: {known}")
+    return provinces[0] if provinces else None
 
 
 def run_import(kind: str, path: str) -> None:

@@ -91,6 +91,7 @@ ROLE_LABELS = {
     "inspector": _l("Inspector"),
     "reviewer": _l("Reviewer"),
     "admin": _l("Administrator"),
+    "ministry": _l("Ministry"),
 }
 # Every indicator's full name, from the registry (survey/domain/indicators.py), in its order.
 FIGURE_NAMES = {indicator.key: _l(indicator.label) for indicator in INDICATORS}

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ROLES, User, db
+from models import ROLES, AdminUnit, User, db
 from survey.domain import audit
+from survey.domain.provinces import places, tenancy
 
 # ASCII only: the log-in compares names exactly, and accented letters can be typed in
 # two Unicode forms that look the same but would not match.
@@ -45,14 +46,22 @@ def password_problem(password: str) -> str | None:
 
 def find_user(username: str) -> User | None:
     """The user with this name, whatever its capitals, so that no two log-ins look alike."""
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    # Names are unique across provinces, so the look-up reads them all (docs/provinces.md).
+    query = select(User).where(func.lower(User.username) == username.lower())
+    return db.session.scalar(query.execution_options(**tenancy.ALL_PROVINCES))
 
 
-def create_user(username: str, role: str, password: str, actor: User | None) -> User:
-    """Create an active user with a role and a password, audited (not committed)."""
+def create_user(username: str, role: str, password: str, actor: User | None, province: AdminUnit | None = None) -> User:
+    """Create an active user with a role and a password, audited (not committed).
+
+    The user belongs to the province given, else to the one the session works in (an admin's own),
+    else to the deployment's only province; a Ministry user to none."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = User(username=username, role=role, active=True)
+    if role != "ministry":
+        province = province or (None if tenancy.current_province() else places.only_province())
+        user.province_id = province.id if province is not None else tenancy.current_province()
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -74,6 +83,14 @@ def update_user(user: User, role: str, active: bool, password: str | None, actor
     if after != before:
         end_sessions(user)
         audit.record(actor, "user_update", audit.user_target(user), before, after)
+
+
+def move_user(user: User, province: AdminUnit | None) -> None:
+    """Put a user in another province (the command line's; a Ministry user in none): their sessions end."""
+    province_id = province.id if province is not None and user.role != "ministry" else None
+    if user.province_id != province_id:
+        user.province_id = province_id
+        end_sessions(user)
 
 
 def end_sessions(user: User) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from models import AdminUnit, Product, Store, User, db
 from survey.domain import official_units, policy, sync
 from survey.domain.products import gtin
+from survey.domain.provinces import places
 
 DEMO_USERS = (("demo-inspector", "inspector"), ("demo-reviewer", "reviewer"), ("demo-admin", "admin"))
 DEMO_NAMESPACE = uuid.UUID("6f1c1f9e-6a59-4c36-9d0f-5d0a4f0b2d11")
@@ -108,10 +109,12 @@ def demo_products(rng: random.Random) -> list[dict]:
 def seed_users() -> dict[str, User]:
     """Create the demo users with new random passwords and note them in instance/."""
     users, lines = {}, []
+    province = places.by_code(DEMO_PROVINCE)  # the demo's staff work in the demo's province
     for username, role in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.username == username)) or User(username=username)
         password = secrets.token_urlsafe(9)
         user.role, user.active = role, True
+        user.province_id = province.id if province is not None else None
         user.set_password(password)
         db.session.add(user)
         users[username] = user

@@ -106,9 +106,13 @@ def year_indicators(
     year: int, unit: AdminUnit | None = None, source: str | None = None, level: str | None = None
 ) -> dict:
     """Every indicator of docs/policy.md for a year, for the whole province or one unit, optionally by level."""
-    rule = rulebook.rule_for_year(year)
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
-    rows = status_rows(year, unit_ids, source or "all")
+    return indicators_of_rows(status_rows(year, unit_ids, source or "all"), year, level)
+
+
+def indicators_of_rows(rows: list[policy.StoreYear], year: int, level: str | None = None) -> dict:
+    """Every indicator over a year's judged stores, with the rule in force and the units' names."""
+    rule = rulebook.rule_for_year(year)
     result = indicators.indicators_from_rows(rows, year, rule)
     names = unit_names()
     for entry in result["by_unit"]:

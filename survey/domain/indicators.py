@@ -138,6 +138,16 @@ def summarise_by_level(
     return [(code, summarise(group, target_pct)) for code, group in groups.items()]
 
 
+def rule_as_dict(rule: policy.Rule) -> dict:
+    """A rule as the indicators state it beside their figures."""
+    return {
+        "version": rule.version,
+        "zones": list(rule.zones),
+        "min_eco_share_pct": float(rule.min_eco_share_pct),
+        "target_pct": rule.target_pct,
+    }
+
+
 def indicators_from_rows(rows: list[policy.StoreYear], year: int, rule: policy.Rule) -> dict:
     """Compute the headline figures and their breakdowns by unit and by type."""
     target = policy.target_pct_for_year(year, rule)
@@ -146,12 +156,7 @@ def indicators_from_rows(rows: list[policy.StoreYear], year: int, rule: policy.R
         by_unit.setdefault(row.unit_code, []).append(row)
     return {
         "year": year,
-        "rule": {
-            "version": rule.version,
-            "zones": list(rule.zones),
-            "min_eco_share_pct": float(rule.min_eco_share_pct),
-            "target_pct": rule.target_pct,
-        },
+        "rule": rule_as_dict(rule),
         **summarise(rows, target),
         "by_unit": [{"unit_code": code, **summarise(by_unit[code], target)} for code in sorted(by_unit)],
         "by_type": [

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from models import Store, Survey, User, db
 from survey.domain import audit, names, policy
+from survey.domain.provinces import tenancy
 
 FIELDS = (
     "name",
@@ -51,8 +52,17 @@ class ClosingBeforeOpening(ValueError):
 
 
 def code_taken(code: str) -> bool:
-    """A store already has this code, whatever its capitals: "demo-001" and "DEMO-001" are one store."""
-    return db.session.scalar(select(Store.id).where(func.lower(Store.code) == code.lower())) is not None
+    """A store already has this code, whatever its capitals: "demo-001" and "DEMO-001" are one store.
+
+    In any province: a code is unique across the deployment (docs/provinces.md)."""
+    query = select(Store.id).where(func.lower(Store.code) == code.lower())
+    return db.session.scalar(query.execution_options(**tenancy.ALL_PROVINCES)) is not None
+
+
+def code_of_another_province(code: str) -> bool:
+    """The code is a store's of another province than the one the session works in."""
+    own = db.session.scalar(select(Store.id).where(func.lower(Store.code) == code.lower()))
+    return own is None and code_taken(code)
 
 
 def add_store(code: str, values: dict, actor: User | None) -> Store:

@@ -1,7 +1,7 @@
 """What an admin sets once for the yearly report: the issuing body, the symbol, the signer, the recipients.
 
 They fill the parts of an administrative document that Decree 30/2020/NĐ-CP asks for and that
-no survey knows (see docs/report.md). One row holds them; until an admin saves it, the defaults
+no survey knows (see docs/report.md). One row per province holds them; until an admin saves it, the defaults
 below stand. Every change is written to the audit log, one entry per field changed.
 """
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models import ReportSettings, User, db
 from survey.domain import audit
+from survey.domain.provinces import tenancy
 
 # The fields in the order of the form, with their longest length (the columns' sizes).
 FIELDS = {
@@ -38,7 +39,6 @@ DEFAULTS = {
     "signer_name": "",
     "recipients": "Như trên;\nBộ Công Thương (để b/c);\nGiám đốc Sở (để b/c);\nLưu: VT, QLTM.",
 }
-ROW_ID = 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,10 @@ class Settings:
 
 
 def stored() -> ReportSettings | None:
-    return db.session.scalar(select(ReportSettings).where(ReportSettings.id == ROW_ID))
+    """The row of the province the session works in: each province writes its own reports."""
+    province_id = tenancy.current_province()
+    owner = ReportSettings.province_id.is_(None) if province_id is None else ReportSettings.province_id == province_id
+    return db.session.scalar(select(ReportSettings).where(owner).order_by(ReportSettings.id).limit(1))
 
 
 def current() -> Settings:
@@ -87,7 +90,7 @@ def save(values: dict[str, str], actor: User) -> list[str]:
     row = stored()
     before = current()
     if row is None:
-        row = ReportSettings(id=ROW_ID, **DEFAULTS)
+        row = ReportSettings(**DEFAULTS, province_id=tenancy.current_province())
         db.session.add(row)
     changed = []
     for name in FIELDS:

@@ -104,7 +104,7 @@ def judge(survey: Survey) -> policy.Verdict:
     """What the rule in force for the survey's year says of it, zone by zone."""
     lines = ((line.zone, line.category_code, line.count) for line in survey.packaging)
     zones = policy.zone_counts(lines, vocabularies.eco_by_category())
-    return policy.judge_survey(zones, rulebook.rule_for_year(survey.visit_year))
+    return policy.judge_survey(zones, rulebook.rule_for_year(survey.visit_year, survey.province_id))
 
 
 def counts(survey: Survey) -> bool:

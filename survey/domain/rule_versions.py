@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import ComplianceRule, User, db
 from survey.domain import audit, policy, rulebook, store_years
+from survey.domain.provinces import tenancy
 
 
 class NewerVersionSaved(Exception):
@@ -37,7 +38,8 @@ def save_version(
     With `based_on` (the version the admin was looking at), refuses with NewerVersionSaved when a
     newer one exists, however the two saves race: the unique (phase, version) key decides.
     """
-    current = rulebook.versions(phase.first_year)
+    province_id = tenancy.current_province()  # an admin saves for their own province only
+    current = rulebook.versions(phase.first_year)  # the versions the session's province follows
     before = current[0] if current else None
     if based_on is not None and before is not None and before.version != based_on:
         raise NewerVersionSaved(before.version)
@@ -50,12 +52,13 @@ def save_version(
         min_eco_share_pct=Decimal(min_eco_share_pct).quantize(Decimal("0.01")),
         note=note,
         created_by_id=actor.id,
+        province_id=province_id,
     )
     db.session.add(row)
     audit.record(actor, "rule", audit.rule_target(phase.first_year), describe(before), describe(row), note)
     try:
         db.session.flush()
-        store_years.rejudge(phase.first_year, rulebook.as_rule(row))
+        store_years.rejudge(phase.first_year, rulebook.as_rule(row), province_id)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -29,8 +29,18 @@ from datetime import UTC
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, text, update
 
-from models import EcoLabelLine, EcoLabelType, PackagingCategory, PackagingLine, Store, StoreYearStatus, Survey, db
-from survey.domain import policy, rulebook
+from models import (
+    EcoLabelLine,
+    EcoLabelType,
+    PackagingCategory,
+    PackagingLine,
+    Store,
+    StoreYearStatus,
+    Survey,
+    db,
+)
+from survey.domain import policy
+from survey.domain.provinces import rules as province_rules
 
 # "all" surveys, or the surveys of one source alone (the dashboard's split by source).
 SCOPES = ("all", *policy.SOURCES)
@@ -152,11 +162,6 @@ def with_totals(surveys: Iterable[policy.SurveyFacts]) -> dict[str, policy.Surve
     }
 
 
-def rules_by_year(years: Iterable[int]) -> dict[int, policy.Rule]:
-    """The rule in force for each of some years, read once per year rather than once per row."""
-    return {year: rulebook.rule_for_year(year) for year in set(years)}
-
-
 # The table's columns of each zone of policy.ZONES (a test checks that every zone has its two).
 ZONE_COLUMNS = tuple((zone, f"{zone}_eco", f"{zone}_total") for zone in policy.ZONES)
 
@@ -222,11 +227,13 @@ def computed_rows(pairs: set[Pair] | None = None) -> list[dict]:
     facts = survey_facts(pairs)
     deciding = {pair: deciding_by_scope(surveys, pair[1]) for pair, surveys in facts.items()}
     totals = with_totals(survey for scopes in deciding.values() for survey in scopes.values())
-    rules = rules_by_year(year for _, year in deciding)
+    provinces = province_rules.store_provinces(store_id for store_id, _ in deciding)
+    rules = province_rules.rules_by_province_year((provinces.get(store_id), year) for store_id, year in deciding)
     verdicts = {}
-    for (_, year), scopes in deciding.items():
+    for (store_id, year), scopes in deciding.items():
+        rule = rules[(provinces.get(store_id), year)]
         for survey in scopes.values():
-            verdicts[survey.id] = policy.is_compliant(totals[survey.id].zones, rules[year])
+            verdicts[survey.id] = policy.is_compliant(totals[survey.id].zones, rule)
     return [
         status_row(store_id, year, scope, totals[survey.id], verdicts[survey.id])
         for (store_id, year), scopes in sorted(deciding.items())
@@ -290,7 +297,8 @@ def consider(new_surveys: list[NewSurvey]) -> None:
     if not new_by_pair:
         return
     current = current_deciding(set(new_by_pair))
-    rules = rules_by_year(year for _, year in new_by_pair)
+    provinces = province_rules.store_provinces(store_id for store_id, _ in new_by_pair)
+    rules = province_rules.rules_by_province_year((provinces.get(store_id), year) for store_id, year in new_by_pair)
     verdicts: dict[str, bool] = {}
     keys, rows = [], []
     for (store_id, year), surveys in new_by_pair.items():
@@ -302,7 +310,7 @@ def consider(new_surveys: list[NewSurvey]) -> None:
             if winner is None or winner is kept:
                 continue
             if winner.id not in verdicts:
-                verdicts[winner.id] = policy.is_compliant(winner.zones, rules[year])
+                verdicts[winner.id] = policy.is_compliant(winner.zones, rules[(provinces.get(store_id), year)])
             keys.append(((store_id, year), scope))
             rows.append(status_row(store_id, year, scope, winner, verdicts[winner.id]))
     replace_rows(rows, keys=keys)
@@ -318,13 +326,15 @@ def current_deciding(pairs: set[Pair]) -> dict[Pair, dict[str, policy.SurveyFact
     return found
 
 
-def rejudge(phase_first_year: int, rule: policy.Rule) -> int:
-    """Judge again, by the phase's new rule (passed in), every stored year the phase's rule judges.
+def rejudge(phase_first_year: int, rule: policy.Rule, province_id: int | None = None) -> int:
+    """Judge again, by the phase's new rule of a province (passed in; None: the national one), every
+    stored year the phase's rule judges, of the stores that rule judges.
 
     Only the verdict can change: the deciding survey and its totals do not depend on the rule.
     Returns how many verdicts changed.
     """
     table = StoreYearStatus.__table__
+    judged = province_rules.judged_by(phase_first_year, province_id)
     # Every store: a sync that read the old rule must finish before its rows are judged again.
     lock_all_stores()
     years = [
@@ -335,6 +345,7 @@ def rejudge(phase_first_year: int, rule: policy.Rule) -> int:
     changes = []
     for year in years:
         query = select(table.c.store_id, table.c.year, table.c.scope, table.c.compliant, *fact_columns())
+        query = query.join(Store, Store.id == table.c.store_id).where(judged)
         for row in db.session.execute(query.where(table.c.year == year)):
             compliant = policy.is_compliant(facts_of(row).zones, rule)
             if compliant != row.compliant:

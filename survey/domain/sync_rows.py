@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, update
 from models import EcoLabelLine, PackagingLine, Photo, Survey, SurveyProduct, User, db
 from survey.domain import policy, store_years, survey_fields
 from survey.domain.products import counting
+from survey.domain.provinces import rows as provinces_rows
 from survey.domain.schemas import SurveyIn
 
 
@@ -160,8 +161,22 @@ def survey_row(
     }
 
 
+def give_provinces(accepted: list[Accepted]) -> None:
+    """Each survey and its photos in the province of its store, or of its store proposal (docs/provinces.md)."""
+    rows = [item.survey_row for item in accepted]
+    by_store, by_proposal = provinces_rows.survey_provinces(
+        (row["store_id"] for row in rows), (row["store_proposal_id"] for row in rows)
+    )
+    for item in accepted:
+        row = item.survey_row
+        row["province_id"] = by_store.get(row["store_id"]) or by_proposal.get(row["store_proposal_id"])
+        for photo in item.photo_rows:
+            photo["province_id"] = row["province_id"]
+
+
 def insert_rows(accepted: list[Accepted]) -> None:
     """One insert per table for all the surveys, then the links from the surveys they correct."""
+    give_provinces(accepted)
     db.session.execute(insert(Survey.__table__), [item.survey_row for item in accepted])
     for table, rows in (
         (PackagingLine.__table__, [row for item in accepted for row in item.packaging_rows]),

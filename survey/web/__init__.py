@@ -18,6 +18,7 @@ from survey.web import (
     exports,
     indicator_pages,
     links,
+    national,
     offline_app,
     photos_api,
     products,
@@ -62,6 +63,7 @@ BLUEPRINTS = (
     proposals_pages,
     products_api,
     products,
+    national,
 )
 
 
@@ -99,6 +101,8 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_in_address)
     app.before_request(allow_photo_uploads)  # before the CSRF check, which reads a form's body
     auth.init_app(app)
+    app.before_request(national.scope_to_chosen_province)  # after the user's own scope (auth)
+    app.context_processor(national.viewed_province)
     offline_app.init_app(app)
     # The indicator registry, for the figures of every page (templates/_figures_row.html).
     app.jinja_env.globals.update(indicators=INDICATORS, indicators_in_breakdown=IN_BREAKDOWN)

@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from models import ROLES, AdminUnit, Store, db
+from models import PROVINCE_ROLES, ROLES, AdminUnit, Store, db
 from survey.domain import figures, payload_errors, policy, review, surveys, sync
+from survey.domain.provinces import national, places, tenancy
 from survey.domain.schemas import MAX_BATCH, ReviewIn
 from survey.extensions import limiter
 from survey.web import openapi
@@ -43,7 +44,7 @@ def csrf_token():
 
 
 @bp.get("/api/v1/stores")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def stores():
     """List the stores for the phone's offline registry."""
     rows = db.session.scalars(select(Store).options(joinedload(Store.unit)).order_by(Store.code))
@@ -84,7 +85,7 @@ def sync_surveys():
 
 
 @bp.get("/api/v1/surveys")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def list_surveys():
     """The sender's surveys (or, for reviewers and admins, all), newest first, with their review."""
     mine = request.args.get("mine") in ("1", "true") or current_user.role == "inspector"
@@ -105,7 +106,7 @@ def list_surveys():
 
 
 @bp.get("/api/v1/surveys/<survey_id>")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def get_survey(survey_id: str):
     """Show a stored survey to reviewers, admins and the inspector who sent it."""
     survey = survey_or_404(survey_id)
@@ -135,23 +136,36 @@ def review_survey(survey_id: str):
 
 
 @bp.get("/api/v1/indicators")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def indicators():
-    """Compute the indicators of docs/policy.md for one year, optionally for one unit."""
+    """Compute the indicators of docs/policy.md for one year, optionally for one unit.
+
+    The Ministry's users get the nation's, with each province beside them (`by_province`), or with
+    ?province=CODE one province's, as its own users see them (docs/provinces.md)."""
     year_text = request.args.get("year", "")
     # ASCII digits only ("²" is a digit to str.isdigit, and int() refuses it), and four of them: int() refuses
     # a number of over 4,300 digits.
     if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4) or not 1900 <= int(year_text) <= 2200:
         return json_error(400, "bad_year", "Give the year as ?year=YYYY.")
-    unit = None
-    if unit_code := request.args.get("unit"):
-        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
-        if unit is None:
-            return json_error(404, "unknown_unit", "Unknown administrative unit.")
     level = request.args.get("level") or None
     if level is not None and level not in policy.UNIT_LEVELS:
         return bad_level()
-    return jsonify(figures.year_indicators(int(year_text), unit, level=level))
+    province_id = tenancy.current_province()
+    if province_code := request.args.get("province"):
+        # Another province's code is unknown to a province's own users, as its rows are.
+        province = places.by_code(province_code)
+        if province is None:
+            return json_error(404, "unknown_province", "Unknown province.")
+        province_id = province.id
+    elif current_user.role == "ministry" and not request.args.get("unit"):
+        return jsonify(national.national_indicators(int(year_text), level))
+    with tenancy.scoped_to(province_id):
+        unit = None
+        if unit_code := request.args.get("unit"):
+            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == unit_code))
+            if unit is None:
+                return json_error(404, "unknown_unit", "Unknown administrative unit.")
+        return jsonify(figures.year_indicators(int(year_text), unit, level=level))
 
 
 def bad_level():

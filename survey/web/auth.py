@@ -19,8 +19,10 @@ from wtforms.validators import DataRequired, Length
 
 from models import User, db
 from survey.domain import accounts
+from survey.domain.provinces import tenancy
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
+from survey.web import lookups
 from survey.web.errors import handle_http_error, json_error, wants_json
 from survey.web.retry import breached_limits, retry_sentence, seconds_to_reset
 from survey.web.validators import TranslatedForm
@@ -32,7 +34,10 @@ HOME_BY_ROLE = {
     "inspector": "offline_app.shell",
     "reviewer": "review_pages.queue",  # what waits for them first; the figures are one tap away
     "admin": "stores.list_stores",
+    "ministry": "national.comparison",
 }
+# What the Ministry's users may still post: their own log-out (they change nothing else).
+MINISTRY_POSTS = ("auth.logout",)
 
 
 class LoginForm(TranslatedForm):
@@ -51,6 +56,7 @@ def role_required(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
+                lookups.refuse_unseen(kwargs)  # another province's id is not found, whatever the role
                 abort(403)
             return view(*args, **kwargs)
 
@@ -230,13 +236,25 @@ def unauthorized():
 
 
 def protect_unsafe_requests():
-    """Check log-in (API only) and then CSRF on every request that changes state."""
+    """Check log-in (API only), the Ministry's read-only access, then CSRF on every request that changes state."""
     if request.method in SAFE_METHODS:
         return None
     if wants_json() and not current_user.is_authenticated:
         return json_error(401)
+    if current_user.is_authenticated and current_user.role == "ministry" and request.endpoint not in MINISTRY_POSTS:
+        abort(403)  # decided here once, for every form and API operation there is or will be
     csrf.protect()
     return None
+
+
+def scope_to_province():
+    """Let the request see only the logged-in user's province (the Ministry's users, and anyone not
+    logged in, see every province: a self-report link may be any province's). docs/provinces.md."""
+    tenancy.enter(current_user.province_id if current_user.is_authenticated else None)
+
+
+def leave_province(_error=None):
+    tenancy.leave()
 
 
 # Pages load only their own scripts and styles; nothing may frame them.
@@ -277,5 +295,7 @@ def is_private(path: str) -> bool:
 def init_app(app: Flask) -> None:
     """Wire the log-in manager, the CSRF hook and the security headers."""
     login_manager.session_protection = "basic"
+    app.before_request(scope_to_province)
     app.before_request(protect_unsafe_requests)
+    app.teardown_request(leave_province)
     app.after_request(add_security_headers)

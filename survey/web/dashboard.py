@@ -64,7 +64,7 @@ def year_context() -> dict:
 
 
 @bp.route("/dashboard")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def dashboard():
     """Progress to the targets for a year: headline, units, types, sources, labels, charts."""
     context = year_context()
@@ -81,7 +81,7 @@ def dashboard():
 
 
 @bp.route("/dashboard/stores")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def stores():
     """The stores behind a figure: compliant, not compliant or unsurveyed in a year."""
     year = chosen_year(available_years())
@@ -174,7 +174,7 @@ def report_document() -> report.Document:
 
 
 @bp.route("/report", endpoint="report")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def report_page():
     """The yearly report to the provincial People's Committee, ready to print on A4 (Decree 30/2020/NĐ-CP)."""
     document = report_document()
@@ -196,7 +196,7 @@ def report_page():
 
 
 @bp.route("/report.docx")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def report_docx():
     """The same report as a Word file, for the Department to add its assessment and proposals and sign.
 

@@ -29,7 +29,7 @@ def chosen_year(years: list[int]) -> int:
 
 
 @bp.route("/indicators")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def indicators():
     """Show one year's indicators, for the province or one unit."""
     years = available_years()

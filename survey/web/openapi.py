@@ -14,7 +14,7 @@ from functools import cache
 
 from pydantic.json_schema import models_json_schema
 
-from models import ROLES
+from models import PROVINCE_ROLES, ROLES
 from survey.domain.proposals.payloads import DecisionIn, ProposalIn
 from survey.domain.rounds.payloads import AssignmentsIn, RoundIn
 from survey.domain.schemas import ErrorAnswer, ReviewIn, StoresAnswer, SyncAnswer, SyncBatch
@@ -88,10 +88,13 @@ PICTURE_BODY = {
 }
 PATHS = {
     "/api/v1/csrf": {"get": Operation("A fresh CSRF token", ROLES, "CsrfAnswer", (401,))},
-    "/api/v1/stores": {"get": Operation("Stores for the offline registry", ROLES, "StoresAnswer", (401,))},
+    "/api/v1/stores": {"get": Operation("Stores for the offline registry", PROVINCE_ROLES, "StoresAnswer", (401,))},
     "/api/v1/products": {
         "get": Operation(
-            "The certified eco-labelled products, for the phone's offline copy", ROLES, "ProductsAnswer", (401,)
+            "The certified eco-labelled products, for the phone's offline copy",
+            PROVINCE_ROLES,
+            "ProductsAnswer",
+            (401,),
         )
     },
     "/api/v1/surveys": {
@@ -106,7 +109,7 @@ PATHS = {
         ),
         "get": Operation(
             "Surveys newest first with their review (an inspector's own; ?mine=1 for staff), paged",
-            ROLES,
+            PROVINCE_ROLES,
             "SurveyPage",
             (400, 401),
             parameters=(
@@ -131,7 +134,7 @@ PATHS = {
         ),
         "get": Operation(
             "The kept JPEG (at most 1600 px, no metadata), or its thumbnail with ?size=thumb",
-            ROLES,
+            PROVINCE_ROLES,
             errors=(401, 403, 404),
             more="An inspector sees only the photos of their own surveys.",
             parameters=(PHOTO_ID, query("size", {"type": "string", "enum": ["thumb"]})),
@@ -141,7 +144,7 @@ PATHS = {
     "/api/v1/surveys/{id}": {
         "get": Operation(
             "A survey as stored, with source and review_state",
-            ROLES,
+            PROVINCE_ROLES,
             "StoredSurvey",
             (401, 403, 404),
             more="An inspector sees only their own surveys.",
@@ -160,14 +163,16 @@ PATHS = {
     },
     "/api/v1/indicators": {
         "get": Operation(
-            "The indicators of a year (docs/policy.md)",
-            STAFF,
+            "The indicators of a year (docs/policy.md); the Ministry's, the nation's with each province's "
+            "(docs/provinces.md)",
+            (*STAFF, "ministry"),
             "IndicatorsAnswer",
             (400, 401, 403, 404),
             parameters=(
                 query("year", {"type": "integer", "minimum": 1900, "maximum": 2200}, required=True),
                 query("unit", STRING),
                 LEVEL,
+                query("province", STRING),
             ),
         )
     },

@@ -19,6 +19,16 @@ from survey.web.openapi_parts import (
     ref,
 )
 
+# The rule in force that judged a set of figures (indicators.rule_as_dict).
+RULE = closed(
+    {
+        "version": INTEGER,
+        "zones": {"type": "array", "items": {"type": "string", "enum": list(policy.ZONES)}},
+        "min_eco_share_pct": NUMBER,
+        "target_pct": INTEGER,
+    }
+)
+
 
 def stored_as_sent(name: str) -> dict:
     """A field stored as is answers in the shape the payload's model accepts (survey_fields.STORED_AS_IS)."""
@@ -232,14 +242,7 @@ ANSWERS = {
     "IndicatorsAnswer": closed(
         {
             "year": INTEGER,
-            "rule": closed(
-                {
-                    "version": INTEGER,
-                    "zones": {"type": "array", "items": {"type": "string", "enum": list(policy.ZONES)}},
-                    "min_eco_share_pct": NUMBER,
-                    "target_pct": INTEGER,
-                }
-            ),
+            "rule": RULE,
             **FIGURES,
             "by_unit": {"type": "array", "items": closed({"unit_code": STRING, "unit_name": STRING, **FIGURES})},
             "by_type": {"type": "array", "items": closed({"type": STRING, **FIGURES})},
@@ -248,8 +251,13 @@ ANSWERS = {
                 "type": "array",
                 "items": closed({"unit_code": nullable(STRING), "unit_name": nullable(STRING), **FIGURES}),
             },
+            "by_province": {
+                "description": "The Ministry's, without ?province=: each province with its own rule and figures",
+                "type": "array",
+                "items": closed({"province_code": STRING, "province_name": STRING, "rule": RULE, **FIGURES}),
+            },
         },
-        optional=("by_level",),
+        optional=("by_level", "by_province"),
     ),
     "UnitsAnswer": closed(
         {

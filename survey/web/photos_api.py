@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
-from models import ROLES
+from models import PROVINCE_ROLES
 from survey.domain import photos
 from survey.web.auth import role_required
 from survey.web.errors import json_error
@@ -36,7 +36,7 @@ def put_photo(photo_id: str):
 
 
 @bp.get("/api/v1/photos/<photo_id>")
-@role_required(*ROLES)
+@role_required(*PROVINCE_ROLES)
 def get_photo(photo_id: str):
     """The kept JPEG (or ?size=thumb), to reviewers, admins and the inspector who sent it."""
     photo = photos.find(photo_id)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional, ValidationError
 
-from models import ROLES, User, db
+from models import PROVINCE_ROLES, User, db
 from survey.domain import accounts
 from survey.labels import ROLE_LABELS
 from survey.web.auth import role_required
@@ -50,7 +50,9 @@ def checked_by(problem):
 
 def role_field(*validators) -> SelectField:
     return SelectField(
-        _l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES], validators=list(validators)
+        _l("Role"),
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in PROVINCE_ROLES],
+        validators=list(validators),
     )
 
 

@@ -14,7 +14,14 @@ from survey.domain.importing.rows import Row, check_codes
 from survey.domain.names import tidy
 from survey.domain.official_units import REFORM_DAY, legacy_code
 from survey.domain.policy import STORE_TYPES
-from survey.domain.registry import CODE_PATTERN, COORDINATE_LIMITS, MAX_LENGTHS, closes_before_opening, half_a_place
+from survey.domain.registry import (
+    CODE_PATTERN,
+    COORDINATE_LIMITS,
+    MAX_LENGTHS,
+    closes_before_opening,
+    code_of_another_province,
+    half_a_place,
+)
 from survey.domain.search import fold
 
 # The names a store type may be given by, besides its code (which the import stores).
@@ -97,6 +104,8 @@ def check_stores(rows: list[Row]) -> list[dict]:
             "lat": row.number("lat", COORDINATE_LIMITS["lat"]),
             "lon": row.number("lon", COORDINATE_LIMITS["lon"]),
         }
+        if record["code"] and code_of_another_province(record["code"]):
+            row.fail(_('The store code "%(value)s" belongs to another province.', **row.at("code")))
         unit_code = row.text("unit_code", 40, required=True)
         unit = units.find(unit_code) if unit_code else None
         if unit_code and unit is None:

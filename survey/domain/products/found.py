@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import and_, select
 
-from models import Product, StoreYearStatus, SurveyProduct, db
+from models import Product, Store, StoreYearStatus, SurveyProduct, db
 from survey.domain import policy
 from survey.domain.products.counting import Listed
 
@@ -30,6 +30,7 @@ def valid_products_by_survey(year: int, scope: str = "all") -> dict[str, frozens
         )
         .join(SurveyProduct, SurveyProduct.survey_id == status.c.survey_id)
         .join(Product, Product.gtin == SurveyProduct.gtin)
+        .join(Store, Store.id == status.c.store_id)  # the stores of the session's province (provinces.tenancy)
         .where(and_(status.c.year == year, status.c.scope == scope))
     )
     found: dict[str, set[str]] = {}
@@ -61,6 +62,7 @@ def products_of_year(year: int, scope: str = "all") -> list[FoundProduct]:
         select(status.c.store_id, status.c.visited_at, Product)
         .join(SurveyProduct, SurveyProduct.survey_id == status.c.survey_id)
         .join(Product, Product.gtin == SurveyProduct.gtin)
+        .join(Store, Store.id == status.c.store_id)  # the stores of the session's province (provinces.tenancy)
         .where(and_(status.c.year == year, status.c.scope == scope))
     )
     stores: dict[str, tuple[Product, set[int], set[int]]] = {}

@@ -51,7 +51,12 @@ def waiting(limit: int = 500) -> list[Unknown]:
 def stated_labels(gtins: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     if gtins:
-        query = select(SurveyProduct.gtin, SurveyProduct.label_code).where(SurveyProduct.gtin.in_(gtins)).distinct()
+        query = (
+            select(SurveyProduct.gtin, SurveyProduct.label_code)
+            .join(Survey, Survey.id == SurveyProduct.survey_id)  # the province's surveys (provinces.tenancy)
+            .where(SurveyProduct.gtin.in_(gtins))
+            .distinct()
+        )
         for code, label in db.session.execute(query):
             if label:
                 found.setdefault(code, set()).add(label)
@@ -68,7 +73,8 @@ def mark_uncertified(code: str, actor: User) -> int:
     Returns how many surveys were counted again."""
     if not gtin.is_valid(code) or db.session.get(Product, code) or db.session.get(UncertifiedProduct, code):
         raise NotWaiting(code)
-    if db.session.scalar(select(SurveyProduct.id).where(SurveyProduct.gtin == code).limit(1)) is None:
+    seen = select(SurveyProduct.id).join(Survey, Survey.id == SurveyProduct.survey_id)  # in the province's surveys
+    if db.session.scalar(seen.where(SurveyProduct.gtin == code).limit(1)) is None:
         raise NotWaiting(code)
     db.session.add(UncertifiedProduct(gtin=code, decided_by_id=actor.id))
     db.session.flush()

@@ -134,7 +134,7 @@ def covered_rows(round_: SurveyRound) -> list[CoveredStore]:
         .where(coverage.covered_condition(round_))
         .order_by(Store.code)
     )
-    return [CoveredStore(*row) for row in db.session.connection().execute(query).all()]
+    return [CoveredStore(*row) for row in db.session.execute(query).all()]
 
 
 def tally(rows: list[CoveredStore], visited: Container[int], key) -> list[tuple]:

@@ -22,7 +22,7 @@ def comparison():
     """One row per province for a year, the nation's total computed from the stores, and the chart."""
     years = available_years()
     year = chosen_year(years)
-    result = national.national_indicators(year)
+    result = national.national_indicators(year, breakdowns=False)
     rows = result["by_province"]
     bars = [{"unit_name": row["province_name"], "compliance_pct": row["compliance_pct"]} for row in rows]
     return render_template(

@@ -27,15 +27,21 @@ def province_row(province: AdminUnit, year: int, rows: list[policy.StoreYear], r
     }
 
 
-def national_indicators(year: int, level: str | None = None) -> dict:
+def national_indicators(year: int, level: str | None = None, breakdowns: bool = True) -> dict:
     """The nation's indicators for a year (every store in scope, the national rule's target), and
-    `by_province`, one row per province the deployment holds, by code.
+    `by_province`, one row per province the deployment holds, by code. Without `breakdowns`, the
+    nation's headline figures alone beside the provinces (the comparison page needs no more).
 
     The year's stores are read once; each province's row is made of the rows of its stores, the
     very rows a session scoped to it reads (tests/test_provinces.py compares the two)."""
     with tenancy.scoped_to(None):
         rows = figures.status_rows(year)
-        result = figures.indicators_of_rows(rows, year, level)
+        if breakdowns:
+            result = figures.indicators_of_rows(rows, year, level)
+        else:
+            rule = rulebook.rule_for_year(year, None)
+            target = policy.target_pct_for_year(year, rule)
+            result = {"year": year, "rule": indicators.rule_as_dict(rule), **indicators.summarise(rows, target)}
         province_of = dict(db.session.execute(select(Store.code, Store.province_id)).all())
         by_province: dict[int | None, list[policy.StoreYear]] = defaultdict(list)
         for row in rows:

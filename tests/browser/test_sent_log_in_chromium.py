@@ -99,7 +99,7 @@ def test_sent_entries_are_pruned_after_30_days_at_start_and_after_a_sync(browser
         fill_survey(page, "S-001", paper)
         save(page)
     assert wait_for_rows(app, 3, page=page) == 3
-    page.wait_for_function(f"() => ({SENT_IDS})().then((ids) => ids.length === 3)")
+    wait_until(page, f"() => ({SENT_IDS})().then((ids) => ids.length === 3)")
     young, old, later = page.evaluate(SENT_IDS)
     ages = {young: 29, old: 31, later: 0}
     page.evaluate(
@@ -114,7 +114,7 @@ def test_sent_entries_are_pruned_after_30_days_at_start_and_after_a_sync(browser
     )
     page.reload()  # pruned at start
     ready(page)
-    page.wait_for_function(f"() => ({SENT_IDS})().then((ids) => ids.length === 2)")
+    wait_until(page, f"() => ({SENT_IDS})().then((ids) => ids.length === 2)")
     assert sorted(page.evaluate(SENT_IDS)) == sorted([young, later])
 
     # The 29-day-old one turns 31 while the app is open: the next sync prunes it.
@@ -128,7 +128,7 @@ def test_sent_entries_are_pruned_after_30_days_at_start_and_after_a_sync(browser
     )
     page.click("#outbox-pill")
     page.click("#flush-button")
-    page.wait_for_function(f"() => ({SENT_IDS})().then((ids) => ids.length === 1)")
+    wait_until(page, f"() => ({SENT_IDS})().then((ids) => ids.length === 1)")
     assert page.evaluate(SENT_IDS) == [later]
     assert survey_rows(app) == 3  # pruning the phone's log touches nothing on the server
     context.close()

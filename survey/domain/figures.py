@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from models import AdminUnit, EcoLabelLine, EcoLabelType, Store, StoreYearStatus, db
-from survey.domain import indicators, policy, rulebook, store_years
+from survey.domain import indicators, policy, rulebook, store_years, sums
 from survey.domain.products import found
 
 
@@ -58,14 +58,6 @@ def unit_valid_on_condition(day: date):
     )
 
 
-def open_in_year_condition(year: int):
-    """SQL for "the store was open at some point in the year"."""
-    return and_(
-        or_(Store.opened_on.is_(None), Store.opened_on <= date(year, 12, 31)),
-        or_(Store.closed_on.is_(None), Store.closed_on >= date(year, 1, 1)),
-    )
-
-
 def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all") -> list[policy.StoreYear]:
     """Each in-scope store open in the year, judged: its row of the store-year table, if it has one.
 
@@ -87,7 +79,7 @@ def status_rows(year: int, unit_ids: set[int] | None = None, scope: str = "all")
         .join(AdminUnit, Store.unit_id == AdminUnit.id)
         .outerjoin(legacy, Store.legacy_unit_id == legacy.id)
         .outerjoin(status, and_(status.c.store_id == Store.id, status.c.year == year, status.c.scope == scope))
-        .where(Store.type.in_(policy.IN_SCOPE_TYPES), open_in_year_condition(year))
+        .where(sums.in_scope_condition(year))
     )
     if unit_ids is not None:
         query = query.where(or_(Store.unit_id.in_(unit_ids), Store.legacy_unit_id.in_(unit_ids)))
@@ -198,6 +190,6 @@ def yearly_compliance(first: int = 2021, last: int = 2030) -> list[dict]:
     series = []
     for year in range(first, last + 1):
         rule = rulebook.rule_for_year(year)
-        summary = indicators.summarise(status_rows(year), policy.target_pct_for_year(year, rule))
+        summary = indicators.summary_of(sums.sums_by(year)[None], policy.target_pct_for_year(year, rule))
         series.append({"year": year, "compliance_pct": summary["compliance_pct"], "target_pct": summary["target_pct"]})
     return series

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
@@ -67,15 +67,23 @@ IN_BREAKDOWN = tuple(indicator for indicator in INDICATORS if indicator.in_break
 
 
 def mean_share(shares: Sequence[tuple[int, int]]) -> Fraction:
-    """The exact mean of eco/total over (eco, total) pairs with total > 0.
-
-    Summed per denominator first: totals repeat a lot, and adding Fractions one by one
-    (a gcd at every step) is what a year's figures spent most of their time on.
-    """
-    by_total: dict[int, int] = {}
+    """The exact mean of eco/total over (eco, total) pairs with total > 0."""
+    by_total: dict[int, tuple[int, int]] = {}
     for eco, total in shares:
-        by_total[total] = by_total.get(total, 0) + eco
-    return sum((Fraction(eco, total) for total, eco in by_total.items()), Fraction(0)) / len(shares)
+        summed, count = by_total.get(total, (0, 0))
+        by_total[total] = (summed + eco, count + 1)
+    return mean_of_shares(by_total)
+
+
+def mean_of_shares(by_total: Mapping[int, tuple[int, int]]) -> Fraction:
+    """The exact mean share from {total: (eco units summed, surveys)}, the surveys grouped by total.
+
+    Summed per denominator first: totals repeat a lot, and adding Fractions one by one (a gcd at
+    every step) is what a year's figures spent most of their time on. The database can group the
+    same way (survey/domain/sums.py), so a national figure needs no row per store.
+    """
+    surveys = sum(count for _, count in by_total.values())
+    return sum((Fraction(eco, total) for total, (eco, _) in by_total.items()), Fraction(0)) / surveys
 
 
 def exact_pct(numerator: int, denominator: int) -> Fraction | None:
@@ -89,15 +97,70 @@ def percentage(numerator: int, denominator: int) -> float | None:
     return None if exact is None else policy.round_half_up(exact)
 
 
-def summarise(rows: Iterable[policy.StoreYear], target_pct: int | None) -> dict:
-    """Compute every indicator of docs/policy.md over judged stores."""
+@dataclass(frozen=True)
+class Sums:
+    """What every indicator of a group of judged stores is worked out from: sums that add up.
+
+    Two groups' sums added are the sums of both, so a total is always computed from the stores,
+    never from percentages. Built from rows here (`sums_of`) or counted by the database
+    (survey/domain/sums.py); either way `summary_of` does the arithmetic, once.
+    """
+
+    in_scope: int = 0
+    surveyed: int = 0
+    compliant: int = 0  # surveyed and compliant: an unsurveyed store never is
+    # {pooled total units: (pooled eco units summed, surveys)}, over surveys with units only
+    shares_by_total: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    eco_label_skus: int = 0
+    with_eco_label: int = 0
+    eco_products: frozenset[str] = frozenset()
+
+    def __add__(self, other: Sums) -> Sums:
+        shares = dict(self.shares_by_total)
+        for total, (eco, count) in other.shares_by_total.items():
+            summed, before = shares.get(total, (0, 0))
+            shares[total] = (summed + eco, before + count)
+        return Sums(
+            self.in_scope + other.in_scope,
+            self.surveyed + other.surveyed,
+            self.compliant + other.compliant,
+            shares,
+            self.eco_label_skus + other.eco_label_skus,
+            self.with_eco_label + other.with_eco_label,
+            self.eco_products | other.eco_products,
+        )
+
+
+def sums_of(rows: Iterable[policy.StoreYear]) -> Sums:
+    """The sums of judged stores' rows."""
     judged = list(rows)
     deciding = [row.deciding for row in judged if row.deciding is not None]
-    n, s = len(judged), len(deciding)
-    # An unsurveyed store is never compliant, whatever flag the caller passed.
-    c = sum(1 for row in judged if row.deciding is not None and row.compliant)
+    shares: dict[int, tuple[int, int]] = {}
+    for survey in deciding:
+        eco, total = survey.pooled
+        if total:
+            summed, count = shares.get(total, (0, 0))
+            shares[total] = (summed + eco, count + 1)
+    return Sums(
+        in_scope=len(judged),
+        surveyed=len(deciding),
+        compliant=sum(1 for row in judged if row.deciding is not None and row.compliant),
+        shares_by_total=shares,
+        eco_label_skus=sum(survey.eco_label_skus for survey in deciding),
+        with_eco_label=sum(1 for survey in deciding if survey.eco_label_skus >= 1),
+        eco_products=frozenset().union(*(survey.eco_products for survey in deciding)),
+    )
+
+
+def summarise(rows: Iterable[policy.StoreYear], target_pct: int | None) -> dict:
+    """Compute every indicator of docs/policy.md over judged stores."""
+    return summary_of(sums_of(rows), target_pct)
+
+
+def summary_of(sums: Sums, target_pct: int | None) -> dict:
+    """Every indicator of docs/policy.md from a group's sums, against a target."""
+    n, s, c = sums.in_scope, sums.surveyed, sums.compliant
     exact = exact_pct(c, n)
-    shares = [survey.pooled for survey in deciding if survey.pooled[1]]
     return {
         "stores_in_scope": n,
         "stores_surveyed": s,
@@ -108,10 +171,12 @@ def summarise(rows: Iterable[policy.StoreYear], target_pct: int | None) -> dict:
         "target_pct": target_pct,
         "target_met": None if exact is None or target_pct is None else exact >= target_pct,
         "stores_needed": None if target_pct is None else max(0, math.ceil(Fraction(target_pct * n, 100)) - c),
-        "eco_share_avg": policy.round_half_up(100 * mean_share(shares)) if shares else None,
-        "eco_label_skus": sum(survey.eco_label_skus for survey in deciding),
-        "stores_with_eco_label": sum(1 for survey in deciding if survey.eco_label_skus >= 1),
-        "eco_products": len(frozenset().union(*(survey.eco_products for survey in deciding))),
+        "eco_share_avg": (
+            policy.round_half_up(100 * mean_of_shares(sums.shares_by_total)) if sums.shares_by_total else None
+        ),
+        "eco_label_skus": sums.eco_label_skus,
+        "stores_with_eco_label": sums.with_eco_label,
+        "eco_products": len(sums.eco_products),
     }
 
 

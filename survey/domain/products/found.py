@@ -18,26 +18,27 @@ from survey.domain.products.counting import Listed
 
 def valid_products_by_survey(year: int, scope: str = "all") -> dict[str, frozenset[str]]:
     """For each deciding survey of the year that found listed products: those valid on its visit day."""
+    found = valid_products_by(year, StoreYearStatus.__table__.c.survey_id, scope)
+    return {str(survey_id): gtins for survey_id, gtins in found.items()}
+
+
+def valid_products_by(year: int, key, scope: str = "all", *conditions) -> dict:
+    """The listed products the year's deciding surveys found valid on their visit day, grouped by
+    `key` (a column: the survey, the province…), over the stores that meet `conditions`."""
     status = StoreYearStatus.__table__
     rows = db.session.execute(
-        select(
-            status.c.survey_id,
-            status.c.visited_at,
-            SurveyProduct.gtin,
-            Product.label_code,
-            Product.valid_from,
-            Product.valid_to,
-        )
+        select(key, status.c.visited_at, SurveyProduct.gtin, Product.label_code, Product.valid_from, Product.valid_to)
+        .select_from(Store)  # the stores of the session's province (provinces.tenancy)
+        .join(status, Store.id == status.c.store_id)
         .join(SurveyProduct, SurveyProduct.survey_id == status.c.survey_id)
         .join(Product, Product.gtin == SurveyProduct.gtin)
-        .join(Store, Store.id == status.c.store_id)  # the stores of the session's province (provinces.tenancy)
-        .where(and_(status.c.year == year, status.c.scope == scope))
+        .where(and_(status.c.year == year, status.c.scope == scope, *conditions))
     )
-    found: dict[str, set[str]] = {}
-    for survey_id, visited_at, gtin, label, valid_from, valid_to in rows:
+    found: dict = {}
+    for group, visited_at, gtin, label, valid_from, valid_to in rows:
         if Listed(label, valid_from, valid_to).valid_on(policy.local_day(visited_at)):
-            found.setdefault(str(survey_id), set()).add(gtin)
-    return {survey_id: frozenset(gtins) for survey_id, gtins in found.items()}
+            found.setdefault(group, set()).add(gtin)
+    return {group: frozenset(gtins) for group, gtins in found.items()}
 
 
 @dataclass(frozen=True)

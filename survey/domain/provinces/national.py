@@ -8,22 +8,21 @@ by its own rule.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
+import operator
 
-from sqlalchemy import select
-
-from models import AdminUnit, Store, db
-from survey.domain import figures, indicators, policy, rulebook
+from models import AdminUnit, Store
+from survey.domain import figures, indicators, policy, rulebook, sums
 from survey.domain.provinces import places, tenancy
 
 
-def province_row(province: AdminUnit, year: int, rows: list[policy.StoreYear], rule: policy.Rule) -> dict:
+def province_row(province: AdminUnit, year: int, sums: indicators.Sums, rule: policy.Rule) -> dict:
     """One province's headline figures for a year over its stores, by its own rule in force, which it states."""
     return {
         "province_code": province.code,
         "province_name": province.name,
         "rule": indicators.rule_as_dict(rule),
-        **indicators.summarise(rows, policy.target_pct_for_year(year, rule)),
+        **indicators.summary_of(sums, policy.target_pct_for_year(year, rule)),
     }
 
 
@@ -32,23 +31,22 @@ def national_indicators(year: int, level: str | None = None, breakdowns: bool = 
     `by_province`, one row per province the deployment holds, by code. Without `breakdowns`, the
     nation's headline figures alone beside the provinces (the comparison page needs no more).
 
-    The year's stores are read once; each province's row is made of the rows of its stores, the
-    very rows a session scoped to it reads (tests/test_provinces.py compares the two)."""
+    Each province's row is counted by the database from its stores' rows of the store-year table,
+    the very rows a session scoped to it reads (tests/test_provinces.py compares the two); the
+    nation's headline is the provinces' sums added, stores without a province included."""
     with tenancy.scoped_to(None):
-        rows = figures.status_rows(year)
+        by_province = sums.sums_by(year, Store.province_id)
         if breakdowns:
-            result = figures.indicators_of_rows(rows, year, level)
+            result = figures.indicators_of_rows(figures.status_rows(year), year, level)
         else:
             rule = rulebook.rule_for_year(year, None)
             target = policy.target_pct_for_year(year, rule)
-            result = {"year": year, "rule": indicators.rule_as_dict(rule), **indicators.summarise(rows, target)}
-        province_of = dict(db.session.execute(select(Store.code, Store.province_id)).all())
-        by_province: dict[int | None, list[policy.StoreYear]] = defaultdict(list)
-        for row in rows:
-            by_province[province_of.get(row.code)].append(row)
+            nation = functools.reduce(operator.add, by_province.values(), indicators.Sums())
+            result = {"year": year, "rule": indicators.rule_as_dict(rule), **indicators.summary_of(nation, target)}
         provinces = places.all_provinces()
         rules = rulebook.rules_of_provinces(year, [province.id for province in provinces])
         result["by_province"] = [
-            province_row(province, year, by_province[province.id], rules[province.id]) for province in provinces
+            province_row(province, year, by_province.get(province.id, indicators.Sums()), rules[province.id])
+            for province in provinces
         ]
     return result

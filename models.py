@@ -341,7 +341,11 @@ class StoreYearStatus(db.Model):
     eco_label_skus: Mapped[int] = mapped_column(Integer)  # counted label types only
     compliant: Mapped[bool] = mapped_column(Boolean)  # by the rule in force for the year
 
-    __table_args__ = (CheckConstraint("scope IN ('all', 'inspection', 'self_report')", name="scope"),)
+    __table_args__ = (
+        CheckConstraint("scope IN ('all', 'inspection', 'self_report')", name="scope"),
+        # A year's rows of a scope, read whole when found products are counted (survey/domain/sums.py).
+        Index("ix_store_year_status_year_scope", "year", "scope"),
+    )
 
 
 class PackagingLine(db.Model):
@@ -567,11 +571,16 @@ class SurveyProduct(db.Model):
 
 
 class UncertifiedProduct(db.Model):
-    """A GTIN found in surveys but not on the list, that an admin marked "not certified": from then on it
-    counts for no survey, whatever label its pack showed."""
+    """A GTIN found in a province's surveys but not on the list, that the province's admin marked "not
+    certified": from then on it counts for none of that province's surveys, whatever label its pack
+    showed. Each province decides its own queue (docs/provinces.md)."""
 
     __tablename__ = "uncertified_product"
 
-    gtin: Mapped[str] = mapped_column(String(14), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gtin: Mapped[str] = mapped_column(String(14), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __table_args__ = (UniqueConstraint("province_id", "gtin", name="province_gtin"),)

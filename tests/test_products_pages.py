@@ -70,7 +70,7 @@ def test_an_unlisted_barcode_waits_then_marked_not_certified_counts_nowhere(app,
     api.login("inspector")
     assert stored(api, body["id"])["eco_labels"] == [{"label": "VN_ECOLABEL", "product_group": "", "sku_count": 1}]
     with app.app_context():
-        assert db.session.get(UncertifiedProduct, UNLISTED) is not None
+        assert db.session.scalar(select(UncertifiedProduct).where(UncertifiedProduct.gtin == UNLISTED)) is not None
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "product_uncertified"))
         assert entry.target == f"product:{UNLISTED}"
 

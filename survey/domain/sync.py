@@ -61,6 +61,7 @@ class Batch:
     """Everything checking a batch reads from the database, read once, after the stores are locked."""
 
     store_ids: dict[str, int]
+    store_provinces: dict[int, int | None]  # each store's province, by store id
     proposals: dict[uuid.UUID, references.ProposalRef]  # the store proposals the surveys name
     zones_by_category: dict[str, frozenset[str]]  # the zones each packaging category is counted in
     eco: dict[str, bool]  # every packaging category: is it eco-friendly?
@@ -68,7 +69,7 @@ class Batch:
     known: dict[uuid.UUID, KnownSurvey]
     taken_photos: set[uuid.UUID]
     listed: dict[str, counting.Listed]  # the certified list's entries for the batch's GTINs
-    uncertified: set[str]  # the batch's unlisted GTINs an admin marked not certified
+    uncertified: dict[int | None, set[str]]  # the batch's GTINs marked not certified, by the province that did
     # The batch's later copies of an id it accepted first: they share that survey's fate if its write fails.
     echoes: dict[uuid.UUID, list[int]] = field(default_factory=dict)
 
@@ -76,7 +77,8 @@ class Batch:
     def read(cls, surveys: list[SurveyIn]) -> Batch:
         proposals = references.read_for_batch({uuid.UUID(s.store_proposal) for s in surveys if s.store_proposal})
         codes = {survey.store_code for survey in surveys if survey.store_code is not None}
-        store_ids = dict(db.session.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).all())
+        stores = db.session.execute(select(Store.code, Store.id, Store.province_id).where(Store.code.in_(codes))).all()
+        store_ids = {code: store_id for code, store_id, _ in stores}
         store_years.lock_stores([*store_ids.values(), *(ref.store_id for ref in proposals.values() if ref.store_id)])
         ids = {uuid.UUID(survey.id) for survey in surveys}
         ids |= {uuid.UUID(survey.supersedes) for survey in surveys if survey.supersedes is not None}
@@ -94,6 +96,7 @@ class Batch:
         categories = list(db.session.scalars(select(PackagingCategory)))
         return cls(
             store_ids=store_ids,
+            store_provinces={store_id: province_id for _, store_id, province_id in stores},
             proposals=proposals,
             zones_by_category={category.code: frozenset(category.zone_list) for category in categories},
             eco={category.code: category.eco for category in categories},
@@ -108,7 +111,7 @@ class Batch:
             if photo_ids
             else set(),
             listed=counting.listed_for(gtins),
-            uncertified=counting.uncertified_among(gtins),
+            uncertified=counting.uncertified_by_province(gtins),
         )
 
 
@@ -175,6 +178,14 @@ def unreadable(survey_id: str | None, error: Exception) -> dict:
     return {"id": survey_id, "status": "invalid", "errors": {"survey": _("This survey could not be read.")}}
 
 
+def survey_province(batch: Batch, store_id: int | None, sender: User | None) -> int | None:
+    """The province a survey will belong to: its store's, or for a store proposed in the field, the
+    inspector's, which the proposal takes (and the store it becomes is in)."""
+    if store_id in batch.store_provinces:
+        return batch.store_provinces[store_id]
+    return sender.province_id if sender is not None else None
+
+
 def admit(
     index: int, survey: SurveyIn, content_hash: str, batch: Batch, now: datetime, source: str, sender: User | None
 ) -> tuple[dict, Accepted | None]:
@@ -204,7 +215,9 @@ def admit(
             now,
             *labels,
             earlier,
-            in_surveys.derived(survey, batch.listed, batch.uncertified),
+            in_surveys.derived(
+                survey, batch.listed, counting.marks_for(batch.uncertified, survey_province(batch, store_id, sender))
+            ),
         )
     except (ValueError, OverflowError, TypeError) as error:
         return unreadable(survey.id, error), None

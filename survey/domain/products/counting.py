@@ -23,6 +23,7 @@ from sqlalchemy import delete, insert, select
 
 from models import EcoLabelLine, Product, Survey, SurveyProduct, UncertifiedProduct, db
 from survey.domain import policy, store_years
+from survey.domain.provinces.tenancy import ALL_PROVINCES
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,28 @@ def listed_for(gtins: Iterable[str]) -> dict[str, Listed]:
     return {row.gtin: Listed(row.label_code, row.valid_from, row.valid_to) for row in rows}
 
 
-def uncertified_among(gtins: Iterable[str]) -> set[str]:
+def uncertified_among(gtins: Iterable[str], province_id: int | None) -> set[str]:
+    """The GTINs marked not certified for a province's surveys: by its admin (each province decides
+    its own queue), or for every province (a mark of no province, made before provinces)."""
+    return marks_for(uncertified_by_province(gtins), province_id)
+
+
+def marks_for(marks: dict[int | None, set[str]], province_id: int | None) -> set[str]:
+    """Of the marks by province, those that hold for a province's surveys."""
+    return marks.get(province_id, set()) | marks.get(None, set())
+
+
+def uncertified_by_province(gtins: Iterable[str]) -> dict[int | None, set[str]]:
+    """The GTINs marked not certified, by the province that marked them: whoever asks (a survey is
+    judged by its own province's marks, also when the Ministry or the command line reads it)."""
     wanted = set(gtins)
     if not wanted:
-        return set()
-    return set(db.session.scalars(select(UncertifiedProduct.gtin).where(UncertifiedProduct.gtin.in_(wanted))))
+        return {}
+    query = select(UncertifiedProduct.province_id, UncertifiedProduct.gtin).where(UncertifiedProduct.gtin.in_(wanted))
+    found: dict[int | None, set[str]] = {}
+    for province_id, gtin in db.session.execute(query.execution_options(**ALL_PROVINCES)):
+        found.setdefault(province_id, set()).add(gtin)
+    return found
 
 
 def visit_day(survey: Survey) -> date:
@@ -94,7 +112,7 @@ def products_of(survey: Survey) -> list[Found]:
     """A stored survey's products, judged as the list stands today."""
     lines = [(line.gtin, line.label_code) for line in survey.products]
     listed = listed_for(gtin for gtin, _ in lines)
-    uncertified = uncertified_among(gtin for gtin, _ in lines)
+    uncertified = uncertified_among((gtin for gtin, _ in lines), survey.province_id)
     day = visit_day(survey)
     return [judge(gtin, label, day, listed, uncertified) for gtin, label in lines]
 

@@ -25,7 +25,9 @@ class Unknown:
 
 
 def waiting(limit: int = 500) -> list[Unknown]:
-    """The unlisted GTINs no admin has decided on, the most seen first."""
+    """The unlisted GTINs the province's surveys found and its admin has not decided on, the most seen first.
+
+    Both reads are the session's province's (provinces.tenancy): each province decides its own queue."""
     decided = select(UncertifiedProduct.gtin)
     listed = select(Product.gtin)
     rows = db.session.execute(
@@ -71,7 +73,8 @@ def mark_uncertified(code: str, actor: User) -> int:
     """Mark an unlisted GTIN not certified (audited) and count its surveys again; the caller commits.
 
     Returns how many surveys were counted again."""
-    if not gtin.is_valid(code) or db.session.get(Product, code) or db.session.get(UncertifiedProduct, code):
+    decided = select(UncertifiedProduct.id).where(UncertifiedProduct.gtin == code)  # by the province (tenancy)
+    if not gtin.is_valid(code) or db.session.get(Product, code) or db.session.scalar(decided) is not None:
         raise NotWaiting(code)
     seen = select(SurveyProduct.id).join(Survey, Survey.id == SurveyProduct.survey_id)  # in the province's surveys
     if db.session.scalar(seen.where(SurveyProduct.gtin == code).limit(1)) is None:

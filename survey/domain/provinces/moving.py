@@ -3,7 +3,7 @@
 Every row gets the province above it where the unit tree says it (units, stores, and through them
 surveys, photos and links). A deployment that holds exactly one province, as every deployment did
 before provinces, puts everything else there too: its users (the Ministry's aside), rounds, store
-proposals, report settings, audit entries, and the rule versions its admins saved (the seeded
+proposals, report settings, audit entries, "not certified" marks, and the rule versions its admins saved (the seeded
 national defaults stay national). Run again, it changes nothing. docs/provinces.md.
 """
 
@@ -24,6 +24,7 @@ from models import (
     StoreProposal,
     Survey,
     SurveyRound,
+    UncertifiedProduct,
     User,
     db,
 )
@@ -122,6 +123,7 @@ def everything_to(moved: Moved) -> None:
         (SurveyRound, None),
         (ReportSettings, None),
         (AuditEntry, None),
+        (UncertifiedProduct, None),
         (User, User.__table__.c.role != "ministry"),
         (ComplianceRule, ComplianceRule.__table__.c.created_by_id.is_not(None)),  # saved by its admins
     ):

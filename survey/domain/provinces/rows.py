@@ -1,6 +1,7 @@
 """Every new or moved row gets its province, whichever channel writes it.
 
-A unit and a store take the province above their unit (a store moved to another unit follows it);
+A unit and a store take the province above their unit (a store moved to another unit follows it,
+and a store moved into another province takes its surveys, photos and links along);
 a survey, a photo and a link take their store's (or store proposal's); what is made by a person
 (a round, a proposal, a user, the report's settings, an audit entry) takes the province the
 session is scoped to, else the acting user's. The sync writes surveys and photos with one insert
@@ -12,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -25,6 +26,7 @@ from models import (
     StoreProposal,
     Survey,
     SurveyRound,
+    UncertifiedProduct,
     User,
     db,
 )
@@ -71,11 +73,16 @@ def give_province(session: Session, row) -> None:
         row.province_id = person_province(session, row.updated_by_id)
     elif isinstance(row, AuditEntry):
         row.province_id = person_province(session, row.actor_id)
+    elif isinstance(row, UncertifiedProduct):
+        row.province_id = person_province(session, row.decided_by_id)
     elif isinstance(row, User) and row.role != "ministry":
         row.province_id = session.info.get(SCOPE_KEY)
 
 
-KEPT = (AdminUnit, Store, StoreLink, Survey, Photo, StoreProposal, SurveyRound, ReportSettings, AuditEntry, User)
+KEPT = (
+    AdminUnit, Store, StoreLink, Survey, Photo, StoreProposal, SurveyRound, ReportSettings, AuditEntry,
+    UncertifiedProduct, User,
+)  # fmt: skip
 
 
 def fill_provinces(session: Session, _context, _instances) -> None:
@@ -86,7 +93,22 @@ def fill_provinces(session: Session, _context, _instances) -> None:
                 give_province(session, row)
         for row in list(session.dirty):
             if isinstance(row, AdminUnit | Store) and moved(row):
-                give_province(session, row)
+                before = row.province_id
+                give_province(session, row)  # sets the relationship: the id follows at the flush
+                after = row.province.id if row.province is not None else None
+                if isinstance(row, Store) and row.id is not None and after != before:
+                    follow_store(session, row.id, after)
+
+
+def follow_store(session: Session, store_id: int, province_id: int | None) -> None:
+    """A store moved into another province takes its surveys, their photos and its links along:
+    they are the new province's to see from now on (only the server's operator can move one so)."""
+    connection = session.connection()
+    survey, photo, link = Survey.__table__, Photo.__table__, StoreLink.__table__
+    connection.execute(update(survey).where(survey.c.store_id == store_id).values(province_id=province_id))
+    its_surveys = select(survey.c.id).where(survey.c.store_id == store_id)
+    connection.execute(update(photo).where(photo.c.survey_id.in_(its_surveys)).values(province_id=province_id))
+    connection.execute(update(link).where(link.c.store_id == store_id).values(province_id=province_id))
 
 
 def moved(row) -> bool:

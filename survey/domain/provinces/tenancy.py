@@ -28,6 +28,7 @@ from models import (
     StoreProposal,
     Survey,
     SurveyRound,
+    UncertifiedProduct,
     User,
     db,
 )
@@ -48,8 +49,9 @@ def own_units(province_id: int) -> Callable:
     return lambda cls: or_(cls.id == province_id, cls.province_id == province_id)
 
 
-def own_and_national_rules(province_id: int) -> Callable:
-    """The province's own rule versions, and the national defaults it starts from (no province)."""
+def own_and_national(province_id: int) -> Callable:
+    """The province's own rows and the national ones (no province): its rule versions and the
+    national defaults it starts from; its "not certified" marks and those made for every province."""
     return lambda cls: or_(cls.province_id == province_id, cls.province_id.is_(None))
 
 
@@ -58,7 +60,7 @@ def own_and_national_rules(province_id: int) -> Callable:
 SCOPED: dict[type, Callable[[int], Callable]] = {
     AdminUnit: own_units,
     AuditEntry: own_rows,
-    ComplianceRule: own_and_national_rules,
+    ComplianceRule: own_and_national,
     Photo: own_rows,
     ReportSettings: own_rows,
     Store: own_rows,
@@ -66,6 +68,7 @@ SCOPED: dict[type, Callable[[int], Callable]] = {
     StoreProposal: own_rows,
     Survey: own_rows,
     SurveyRound: own_rows,
+    UncertifiedProduct: own_and_national,
     User: own_rows,
 }
 

@@ -1,0 +1,85 @@
+"""What follows a province besides the rows a view reads: a store moved into another province takes
+its surveys, photos and links along; and each province decides its own unlisted barcodes, so one
+province's "not certified" leaves the other's surveys as they were (docs/provinces.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from models import AdminUnit, EcoLabelLine, Photo, Store, StoreLink, Survey, UncertifiedProduct, db
+from survey.domain.provinces import tenancy
+from tests.conftest import csrf_from, make_survey
+from tests.provinces_world import B_STORE_CODE, log_in, make_world
+from tests.test_products_api import UNLISTED
+
+
+@pytest.fixture
+def world(app):
+    return make_world(app)
+
+
+def province_of(model, store_id: int) -> set[int | None]:
+    column = model.survey_id if model is Photo else model.store_id
+    if model is Photo:
+        query = select(Photo.province_id).join(Survey, Survey.id == Photo.survey_id).where(Survey.store_id == store_id)
+    else:
+        query = select(model.province_id).where(column == store_id)
+    return set(db.session.scalars(query))
+
+
+def test_a_store_moved_into_another_province_takes_its_surveys_photos_and_links(app, world):
+    with app.app_context(), tenancy.scoped_to(None):  # the server's operator, who alone may move one so
+        hy, bd = (db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == code)) for code in ("HY", "BD"))
+        store = db.session.scalar(select(Store).where(Store.code == B_STORE_CODE))
+        for model in (Survey, Photo, StoreLink):
+            assert province_of(model, store.id) == {bd}, model
+        store.unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "HY-PH"))
+        db.session.commit()
+        assert store.province_id == hy
+        for model in (Survey, Photo, StoreLink):
+            assert province_of(model, store.id) == {hy}, model
+    # HY's reviewer now finds the survey; BD's no longer does.
+    survey_id = world["BD"].survey_id
+    assert log_in(app, "hy-reviewer").get(f"/api/v1/surveys/{survey_id}").status_code == 200
+    assert log_in(app, "bd-reviewer").get(f"/api/v1/surveys/{survey_id}").status_code == 404
+
+
+def send_unlisted(app, province) -> str:
+    inspector = log_in(app, province.username("inspector"))
+    products = [{"gtin": UNLISTED, "label": "ECO_BAG_CERT"}]
+    survey = make_survey(store_code=province.store_code, products=products, eco_labels=[])
+    answer = inspector.post("/api/v1/surveys", json={"surveys": [survey]}).get_json()
+    assert answer["results"][0]["status"] == "created", answer
+    return survey["id"]
+
+
+def labels_of(app, survey_id: str) -> list[str]:
+    with app.app_context(), tenancy.scoped_to(None):
+        query = select(EcoLabelLine.label_code).where(EcoLabelLine.survey_id == uuid.UUID(survey_id))
+        return list(db.session.scalars(query))
+
+
+def queue(app, username: str) -> str:
+    return log_in(app, username).client.get("/products/unknown").get_data(as_text=True)
+
+
+def test_each_province_decides_its_own_unlisted_barcodes(app, world):
+    hy_survey, bd_survey = send_unlisted(app, world["HY"]), send_unlisted(app, world["BD"])
+    assert f'data-gtin="{UNLISTED}"' in queue(app, "hy-admin") and f'data-gtin="{UNLISTED}"' in queue(app, "bd-admin")
+    admin = log_in(app, "hy-admin").client
+    page = admin.get("/products/unknown").get_data(as_text=True)
+    answer = admin.post(f"/products/unknown/{UNLISTED}/uncertified", data={"csrf_token": csrf_from(page)})
+    assert answer.status_code == 302
+    assert labels_of(app, hy_survey) == [] and labels_of(app, bd_survey) == ["ECO_BAG_CERT"]
+    assert f'data-gtin="{UNLISTED}"' not in queue(app, "hy-admin")
+    assert f'data-gtin="{UNLISTED}"' in queue(app, "bd-admin")  # still BD's admin's to decide
+    # A survey BD sends later still counts the barcode; HY's does not.
+    assert labels_of(app, send_unlisted(app, world["BD"])) == ["ECO_BAG_CERT"]
+    assert labels_of(app, send_unlisted(app, world["HY"])) == []
+    with app.app_context(), tenancy.scoped_to(None):
+        marks = list(db.session.scalars(select(UncertifiedProduct)))
+        hy = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == "HY"))
+        assert [(mark.gtin, mark.province_id) for mark in marks] == [(UNLISTED, hy)]

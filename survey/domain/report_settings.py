@@ -39,6 +39,23 @@ DEFAULTS = {
     "signer_name": "",
     "recipients": "Như trên;\nBộ Công Thương (để b/c);\nGiám đốc Sở (để b/c);\nLưu: VT, QLTM.",
 }
+# The Ministry of Industry and Trade's national report to the Prime Minister (docs/provinces.md). The
+# Ministry changes nothing in the app, so these stand as they are: its staff write the number, the day
+# and the signer's name in the Word file when the document is registered and signed.
+NATIONAL = {
+    "parent_body": "",  # a ministry has no governing body line
+    "issuing_body": "BỘ CÔNG THƯƠNG",
+    "symbol": "BC-BCT",
+    "place": "Hà Nội",
+    "addressee": "Thủ tướng Chính phủ",
+    "signer_authority": "KT. BỘ TRƯỞNG",
+    "signer_position": "THỨ TRƯỞNG",
+    "signer_name": "",
+    "recipients": (
+        "Như trên;\nVăn phòng Chính phủ;\nBộ trưởng (để b/c);\n"
+        "Ủy ban nhân dân các tỉnh, thành phố;\nSở Công Thương các tỉnh, thành phố;\nLưu: VT."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,11 @@ def current() -> Settings:
     row = stored()
     values = {name: getattr(row, name) for name in FIELDS} if row is not None else DEFAULTS
     return Settings(**values)
+
+
+def national() -> Settings:
+    """The settings of the Ministry's national report."""
+    return Settings(**NATIONAL)
 
 
 def clean(name: str, value: str | None) -> str:

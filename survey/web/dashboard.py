@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -177,22 +178,7 @@ def report_document() -> report.Document:
 @role_required("reviewer", "admin", "ministry")
 def report_page():
     """The yearly report to the provincial People's Committee, ready to print on A4 (Decree 30/2020/NĐ-CP)."""
-    document = report_document()
-    charts = {
-        index: chart_data_uri(block) for index, block in enumerate(document.body) if isinstance(block, report.Chart)
-    }
-    body = render_template("report/document.html", document=document, charts=charts)
-    years = available_years()
-    return render_template(
-        "dashboard/report.html",
-        document=document,
-        body=Markup(body),
-        years=years,
-        phases=policy.PHASES,
-        this_year=policy.local_today().year,
-        docx_args={key: value for key, value in request.args.items() if key in PERIOD_ARGS},
-        signer_missing=not document.settings.signer_name,
-    )
+    return show_report(report_document(), "dashboard.report", "dashboard.report_docx")
 
 
 @bp.route("/report.docx")
@@ -201,18 +187,46 @@ def report_docx():
     """The same report as a Word file, for the Department to add its assessment and proposals and sign.
 
     Always in Vietnamese, whatever the page's language: it is the document the Department sends."""
+    return send_report(report_document, "bao-cao")
+
+
+def show_report(document: report.Document, page_endpoint: str, docx_endpoint: str, national: bool = False):
+    """A report's page: the period's choices, the print and Word buttons, and the document on an A4 sheet.
+    The province's yearly report and the Ministry's national report share it."""
+    charts = {
+        index: chart_data_uri(block) for index, block in enumerate(document.body) if isinstance(block, report.Chart)
+    }
+    body = render_template("report/document.html", document=document, charts=charts)
+    return render_template(
+        "dashboard/report.html",
+        document=document,
+        body=Markup(body),
+        years=available_years(),
+        phases=policy.PHASES,
+        this_year=policy.local_today().year,
+        page_endpoint=page_endpoint,
+        docx_endpoint=docx_endpoint,
+        national=national,
+        heading=_("National report") if national else _("Yearly report"),
+        docx_args={key: value for key, value in request.args.items() if key in PERIOD_ARGS},
+        # The Ministry changes nothing: its signer's name is written in the Word file.
+        signer_missing=not national and not document.settings.signer_name,
+    )
+
+
+def send_report(make_document, stem: str):
+    """A report as a Word file named after its years (stem-2025.docx, stem-2021-2025.docx), made in
+    Vietnamese whatever the page's language."""
     with force_locale(REPORT_LANGUAGE):
-        document = report_document()
+        document = make_document()
         content = report_docx_writer.write(document)
     period = document.period
-    name = (
-        f"bao-cao-{period.first}.docx" if period.first == period.last else f"bao-cao-{period.first}-{period.last}.docx"
-    )
+    years = str(period.first) if period.first == period.last else f"{period.first}-{period.last}"
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
-        download_name=name,
+        download_name=f"{stem}-{years}.docx",
         max_age=0,
     )
 

@@ -1,16 +1,17 @@
 """The Ministry's national comparison (`/national`): each province's figures for a year beside the
 nation's, a chart of provinces against the target, and a drill-down into a province's dashboard,
-read-only (docs/provinces.md)."""
+read-only; and the national report the Ministry sends, for print and as a Word file (docs/provinces.md)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
-from survey.domain import policy
+from survey.domain import policy, report
 from survey.domain.provinces import national, places, tenancy
 from survey.web import charts
 from survey.web.auth import role_required
+from survey.web.dashboard import chosen_period, report_names, send_report, show_report
 from survey.web.indicator_pages import available_years, chosen_year
 
 bp = Blueprint("national", __name__)
@@ -34,6 +35,25 @@ def comparison():
         chart=charts.unit_bars(bars, result["target_pct"], ""),
         phase=policy.phase_for_year(year),
     )
+
+
+def national_report() -> report.Document:
+    """The national report of the period asked for (the yearly report's choices), in the current language."""
+    return report.build_national(chosen_period(), report_names())
+
+
+@bp.route("/national/report")
+@role_required("ministry")
+def report_page():
+    """The Ministry's national report to the Prime Minister, ready to print on A4 (Decree 30/2020/NĐ-CP)."""
+    return show_report(national_report(), "national.report_page", "national.report_docx", national=True)
+
+
+@bp.route("/national/report.docx")
+@role_required("ministry")
+def report_docx():
+    """The same national report as a Word file, always in Vietnamese, for the Ministry to finish and sign."""
+    return send_report(national_report, "bao-cao-toan-quoc")
 
 
 def scope_to_chosen_province() -> None:

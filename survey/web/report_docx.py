@@ -11,6 +11,7 @@ See docs/report.md.
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -71,11 +72,25 @@ CHART = {"width": 1600, "row": 76, "bar": 46, "top": 16, "axis": 80, "gap": 24, 
 GREEN, AMBER, RED, GREY, INK = "#1b6b3a", "#c9822b", "#c0392b", "#d5dbd7", "#1f2a24"
 
 
+def label_room(labels: list[str], label_font) -> int:
+    """The pixels the bars' labels get: the longest's width rounded up (rounded down, it would be cut by a
+    fraction of a pixel and lose its end), within the chart's limit."""
+    return min(560 - CHART["gap"], math.ceil(max(label_font.getlength(label) for label in labels)))
+
+
+def fitted(label: str, label_font, room: int) -> str:
+    """A label cut short with "…" when it is wider than the room."""
+    while label_font.getlength(label) > room and len(label) > 4:
+        label = label[:-2] + "…"
+    return label
+
+
 def chart_png(chart: report.Chart) -> bytes:
     """Horizontal bars of compliance, one per unit or year, the target as a red dashed line."""
     label_font, value_font = font(38), font(38, bold=True)
     bars = chart.bars or (report.Bar("–", None, None, "–"),)
-    label_width = min(560, max(int(label_font.getlength(bar.label)) for bar in bars) + CHART["gap"])
+    room = label_room([bar.label for bar in bars], label_font)
+    label_width = room + CHART["gap"]
     left = label_width + CHART["gap"]
     inner = CHART["width"] - left - CHART["value"]
     height = CHART["top"] + len(bars) * CHART["row"] + CHART["axis"]
@@ -92,10 +107,7 @@ def chart_png(chart: report.Chart) -> bytes:
     for index, bar in enumerate(bars):
         top = CHART["top"] + index * CHART["row"]
         middle = top + CHART["row"] / 2
-        label = bar.label
-        while label_font.getlength(label) > label_width - CHART["gap"] and len(label) > 4:
-            label = label[:-2] + "…"
-        draw.text((label_width, middle), label, fill=INK, font=label_font, anchor="rm")
+        draw.text((label_width, middle), fitted(bar.label, label_font, room), fill=INK, font=label_font, anchor="rm")
         value = bar.value or 0
         met = bar.target is not None and bar.value is not None and bar.value >= bar.target
         if value > 0:
@@ -291,15 +303,21 @@ def data_table(doc, block: report.Table) -> None:
         cell_text(cell, column.title, bold=True, center=True, size=HEADER_PT)
         cell.width = Mm(width)
     for values in block.rows:
-        cells = table.add_row().cells
-        for cell, column, value, width in zip(cells, block.columns, values, widths, strict=True):
-            cell_text(cell, value, right=column.numeric)
-            cell.width = Mm(width)
+        table_row(table, block, values, widths)
     if not block.rows and block.empty:
         cells = table.add_row().cells
         merged = cells[0].merge(cells[-1])
         cell_text(merged, block.empty)
+    if block.total:
+        table_row(table, block, block.total, widths, bold=True)  # the whole country's, set apart
     paragraph(doc, after=6)
+
+
+def table_row(table, block: report.Table, values: tuple[str, ...], widths: list[float], bold: bool = False) -> None:
+    cells = table.add_row().cells
+    for cell, column, value, width in zip(cells, block.columns, values, widths, strict=True):
+        cell_text(cell, value, bold=bold, right=column.numeric)
+        cell.width = Mm(width)
 
 
 def cell_text(

@@ -14,11 +14,13 @@ The modules, along the way a report is made:
 - blocks: the body's blocks (headings, paragraphs, lists, marked places, tables, charts);
 - tables: the tables and charts, with the `Names` the caller passes in;
 - writer: the words around them, section by section;
-- document: the whole `Document` and `build`.
+- national_tables, national_writer: the same for the Ministry's national report (`build_national`): the
+  nation's figures and one row per province, each by its own rule (docs/provinces.md);
+- document: the whole `Document`, `build` and `build_national`.
 """
 
 from survey.domain.report.blocks import Bar, Block, Chart, Column, Heading, Items, Paragraph, Placeholder, Table
-from survey.domain.report.document import Document, build
+from survey.domain.report.document import Document, build, build_national
 from survey.domain.report.period import LONGEST_SPAN, Period, phase_period, span_period, year_period
 from survey.domain.report.tables import Names
 
@@ -37,6 +39,7 @@ __all__ = [
     "Placeholder",
     "Table",
     "build",
+    "build_national",
     "phase_period",
     "span_period",
     "year_period",

@@ -60,6 +60,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
     empty: str = ""  # said instead when there is no row
+    total: tuple[str, ...] = ()  # a last row set apart (the whole country's), when the table has one
 
 
 @dataclass(frozen=True)

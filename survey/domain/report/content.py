@@ -2,7 +2,9 @@
 
 The only part of the report that reads the database. The figures are those of the dashboard and
 of the indicators API (figures.dashboard_figures over indicators.indicators_from_rows), so the report
-says what they say; the writer works from this and nothing else.
+says what they say; the writer works from this and nothing else. The Ministry's national report reads
+the nation's figures and each province's row (`read_national`), those of the national comparison and
+of the Ministry's indicators API (provinces.national.national_indicators).
 """
 
 from __future__ import annotations
@@ -16,20 +18,17 @@ from sqlalchemy import select
 from models import Store, db
 from survey.domain import figures, policy
 from survey.domain.products import found
+from survey.domain.provinces import national
 from survey.domain.report.period import Period
 
 
 @dataclass(frozen=True)
-class Content:
-    """The figures of each year of a period, with the names the report needs and when they were read."""
+class Figures:
+    """The figures of each year of a period, and when they were read: what every report is written from."""
 
     period: Period
-    level: str  # the level the units are read at
     by_year: dict[int, dict]  # the figures of each year, as the indicators API gives them
-    store_names: Mapping[str, str]  # store code: name
-    unit_names: Mapping[str, str]  # unit code: name
     produced_at: datetime  # local time
-    products: tuple[found.FoundProduct, ...] = ()  # the certified products the last year's surveys found
 
     @property
     def last(self) -> dict:
@@ -40,6 +39,16 @@ class Content:
     def single_year(self) -> bool:
         """Whether the period is one year."""
         return self.period.first == self.period.last
+
+
+@dataclass(frozen=True)
+class Content(Figures):
+    """A province's figures, with the names the report needs."""
+
+    level: str  # the level the units are read at
+    store_names: Mapping[str, str]  # store code: name
+    unit_names: Mapping[str, str]  # unit code: name
+    products: tuple[found.FoundProduct, ...] = ()  # the certified products the last year's surveys found
 
 
 def read(period: Period, level: str) -> Content:
@@ -54,3 +63,10 @@ def read(period: Period, level: str) -> Content:
         produced_at=policy.local_now(),
         products=tuple(found.products_of_year(period.last)),
     )
+
+
+def read_national(period: Period) -> Figures:
+    """The nation's figures for each year of the period, each with `by_province` (one row per province,
+    by its own rule), as the Ministry's indicators API gives them. No store's or person's name."""
+    by_year = {year: national.national_indicators(year, breakdowns=False) for year in period.years}
+    return Figures(period=period, by_year=by_year, produced_at=policy.local_now())

@@ -1,4 +1,5 @@
-"""A whole report: the parts of Decree 30/2020/NĐ-CP, Appendix I, around the body the writer makes."""
+"""A whole report: the parts of Decree 30/2020/NĐ-CP, Appendix I, around the body the writer makes: a
+province's (`build`) or the Ministry's national report (`build_national`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from survey.domain import report_settings
 from survey.domain.report import content
 from survey.domain.report.blocks import Block, Table
+from survey.domain.report.national_writer import NationalWriter
 from survey.domain.report.period import Period, summary
 from survey.domain.report.tables import Names
 from survey.domain.report.writer import Writer
@@ -40,9 +43,21 @@ class Document:
 
 
 def build(period: Period, level: str, settings: Settings, names: Names) -> Document:
-    """The report of a period with its units read at a level, in the current language."""
+    """The province's report of a period with its units read at a level, in the current language."""
     read = content.read(period, level)
-    body = Writer(read, names).body()
+    return assemble(read, settings, Writer(read, names).body())
+
+
+def build_national(period: Period, names: Names) -> Document:
+    """The Ministry's national report of a period, in the current language: the nation's figures and each
+    province's, issued by the Ministry of Industry and Trade to the Prime Minister."""
+    read = content.read_national(period)
+    return assemble(read, report_settings.national(), NationalWriter(read, names).body())
+
+
+def assemble(read: content.Figures, settings: Settings, body: list[Block]) -> Document:
+    """The parts of Decree 30/2020/NĐ-CP around a body, from the settings of whoever issues it."""
+    period = read.period
     return Document(
         period=period,
         settings=settings,

@@ -79,8 +79,9 @@ class Tables:
         rows = tuple((str(self.names.store_types[row["type"]]), *self.figure_cells(row)) for row in result["by_type"])
         return Table("report-by-type", self.figure_columns(_("Type")), rows)
 
-    def by_year(self) -> Table:
-        """Each year of the period: its figures, its target, whether it was met, its rule version."""
+    def by_year(self, versions: bool = True) -> Table:
+        """Each year of the period: its figures, its target, whether it was met, its rule version (unless
+        `versions` is false: the nation's figures follow each province's own rule)."""
         columns = (
             Column(_("Year"), numeric=False),
             Column(_("In scope")),
@@ -91,7 +92,7 @@ class Tables:
             Column(_("Target %%") % {}),
             Column(_("Target met"), numeric=False),
             Column(_("Rule version")),
-        )
+        )[: None if versions else -1]
         rows = []
         for year in self.content.period.years:
             result = self.content.by_year[year]
@@ -106,7 +107,7 @@ class Tables:
                     self.n(result["target_pct"]),
                     self.met(result["target_met"]),
                     str(result["rule"]["version"]),
-                )
+                )[: len(columns)]
             )
         return Table("report-by-year", columns, tuple(rows))
 

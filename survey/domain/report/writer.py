@@ -18,10 +18,12 @@ from survey.domain.report.tables import PRODUCTS_SHOWN, Names, Tables
 class Writer:
     """The body of one report: part I from the figures, then the parts the Department writes itself."""
 
+    tables_class = Tables  # the national report's writer draws its own tables
+
     def __init__(self, content: Content, names: Names):
         self.content, self.names, self.n = content, names, names.number
         self.period, self.last = content.period, content.last
-        self.tables = Tables(content, names)
+        self.tables = self.tables_class(content, names)
         self.section = 0
 
     def body(self) -> list[Block]:
@@ -91,20 +93,21 @@ class Writer:
             )
         blocks: list[Block] = [self.heading(_("Period and method")), Paragraph(period)]
         blocks += [Paragraph(self.rule_sentence(years, rule)) for years, rule in self.rules()]
-        blocks.append(
-            Paragraph(
-                _(
-                    "Each store is judged by its latest counted survey of the year; stores not surveyed count as not "
-                    "compliant."
-                )
-                + " "
-                + _(
-                    "The figures were produced by Bao bì xanh at %(when)s from the surveys stored then.",
-                    when=self.content.produced_at.strftime("%H:%M %d/%m/%Y"),
-                )
+        return [*blocks, self.judging()]
+
+    def judging(self) -> Paragraph:
+        """How a store is judged, and when the figures were produced."""
+        return Paragraph(
+            _(
+                "Each store is judged by its latest counted survey of the year; stores not surveyed count as not "
+                "compliant."
+            )
+            + " "
+            + _(
+                "The figures were produced by Bao bì xanh at %(when)s from the surveys stored then.",
+                when=self.content.produced_at.strftime("%H:%M %d/%m/%Y"),
             )
         )
-        return blocks
 
     def rules(self) -> list[tuple[list[int], dict]]:
         """The years of the period grouped by the rule version that judged them."""
@@ -334,18 +337,17 @@ class Writer:
                     )
                 )
             )
-        if not self.content.single_year:
-            low = [str(y) for y in self.period.years if (self.content.by_year[y]["coverage_pct"] or 0) < 100]
-            if low:
-                blocks.append(
-                    Paragraph(
-                        _(
-                            "Years whose coverage was below 100%%, whose figures are floors too: %(years)s.",
-                            years=", ".join(low),
-                        )
-                    )
-                )
-        return blocks
+        return blocks + self.years_not_covered()
+
+    def years_not_covered(self) -> list[Block]:
+        """Over several years, those whose coverage was below 100%: their figures are floors too."""
+        if self.content.single_year:
+            return []
+        low = [str(y) for y in self.period.years if (self.content.by_year[y]["coverage_pct"] or 0) < 100]
+        if not low:
+            return []
+        text = _("Years whose coverage was below 100%%, whose figures are floors too: %(years)s.", years=", ".join(low))
+        return [Paragraph(text)]
 
     def coverage_sentences(self, result: dict) -> list[str]:
         """The last year's coverage; with stores unsurveyed, the bounds that leaves the headline between."""

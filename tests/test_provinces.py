@@ -325,6 +325,23 @@ def test_the_ministry_drills_into_a_province_read_only(app, runner, world):
     assert 'id="viewed-province"' not in own and "Quy Nhơn" not in own
 
 
+def test_every_link_of_a_viewed_province_stays_in_it(app, runner, world):
+    bo = ministry(app, runner)
+    for url in ("/dashboard?province=BD&year=2025", "/indicators?province=BD&year=2025", "/report?province=BD"):
+        page = bo.client.get(url).get_data(as_text=True)
+        links = [href for href in re.findall(r'href="(/[^"]*)"', page) if not href.startswith(("/static/", "/nation"))]
+        assert links, url
+        for href in links:
+            assert "province=BD" in href, (url, href)
+            assert bo.client.get(href.replace("&amp;", "&")).status_code in (200, 302), href
+    # The way back to the comparison leaves the province.
+    assert 'href="/national"' in bo.client.get("/dashboard?province=BD").get_data(as_text=True)
+    # A province's figures, yes; its survey rows, which name their inspectors, no.
+    exported = bo.client.get("/exports/indicators/2025.csv?province=BD").get_data(as_text=True)
+    assert exported == log_in(app, "bd-reviewer").client.get("/exports/indicators/2025.csv").get_data(as_text=True)
+    assert bo.client.get("/exports/surveys/2025.csv?province=BD").status_code == 403
+
+
 def test_a_province_works_as_before_inside_its_scope(app, world):
     """The writes that update rows in bulk (a correction, a review, a store edit) work in a scoped session."""
     a = world["HY"]

@@ -103,6 +103,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     app.before_request(national.scope_to_chosen_province)  # after the user's own scope (auth)
     app.context_processor(national.viewed_province)
+    app.url_defaults(national.keep_viewed_province)
     offline_app.init_app(app)
     # The indicator registry, for the figures of every page (templates/_figures_row.html).
     app.jinja_env.globals.update(indicators=INDICATORS, indicators_in_breakdown=IN_BREAKDOWN)

@@ -13,6 +13,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, url_for
+from flask_login import current_user
 
 from survey.domain import tables
 from survey.web import spreadsheet
@@ -53,15 +54,21 @@ def survey_table(year: int) -> tables.Table:
 
 
 TABLES = {"surveys": survey_table, "indicators": tables.indicator_table, "products": tables.product_table}
+MINISTRY_KINDS = ("indicators", "products")  # figures only: no person in them
 FILE_NAMES = {"surveys": "phieu-kiem-tra", "indicators": "chi-tieu", "products": "san-pham-nhan-sinh-thai"}
 
 
 @bp.route("/exports/<kind>/<int:year>.<fmt>")
-@role_required("reviewer", "admin")
+@role_required("reviewer", "admin", "ministry")
 def export(kind: str, year: int, fmt: str):
-    """Download a year's surveys, indicators or products found as CSV (for programs) or XLSX (for people)."""
+    """Download a year's surveys, indicators or products found as CSV (for programs) or XLSX (for people).
+
+    The Ministry takes a province's figures (indicators, products found), not its survey rows: those
+    name the inspectors who sent them."""
     if kind not in TABLES or fmt not in ("csv", "xlsx") or not 1900 <= year <= 2200:
         abort(404)
+    if kind not in MINISTRY_KINDS and current_user.role == "ministry":
+        abort(403)
     table = TABLES[kind](year)
     name = f"{FILE_NAMES[kind]}-{year}"
     return as_csv(table, name) if fmt == "csv" else as_xlsx(table, name)

@@ -69,6 +69,16 @@ def scope_to_chosen_province() -> None:
     g.viewed_province = province
 
 
+def keep_viewed_province(endpoint: str, values: dict) -> None:
+    """Every link of a page the Ministry views in a province stays in that province: without
+    `?province=`, the next page would show the whole nation under the province's banner. The
+    national pages, the static files and logging out are the Ministry's own, not the province's."""
+    province = g.get("viewed_province")
+    if province is None or endpoint == "static" or endpoint.startswith("national.") or endpoint == "auth.logout":
+        return
+    values.setdefault("province", province.code)
+
+
 def viewed_province() -> dict:
     """The province the Ministry is looking at, for the banner every page shows it."""
     return {"viewed_province": g.get("viewed_province")}

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from models import User, db
 from survey.domain import accounts
-from survey.domain.provinces import tenancy
+from survey.domain.provinces import places, tenancy
 from survey.extensions import csrf, limiter, login_manager
 from survey.i18n import LANGUAGE_COOKIE, LANGUAGES
 from survey.web import lookups
@@ -250,7 +250,10 @@ def protect_unsafe_requests():
 def scope_to_province():
     """Let the request see only the logged-in user's province (the Ministry's users, and anyone not
     logged in, see every province: a self-report link may be any province's). docs/provinces.md."""
-    tenancy.enter(current_user.province_id if current_user.is_authenticated else None)
+    if current_user.is_authenticated:
+        tenancy.enter(places.scope_of(current_user.role, current_user.province_id))
+    else:
+        tenancy.enter(None)
 
 
 def leave_province(_error=None):

@@ -12,12 +12,23 @@ from sqlalchemy import select
 from models import AdminUnit, db
 
 LEVEL = "province"
+NOWHERE = 0  # a province id no row has: the scope of a request that may see nothing
 
 
 def all_provinces() -> list[AdminUnit]:
     """The provinces the deployment holds, by code."""
     query = select(AdminUnit).where(AdminUnit.level == LEVEL, AdminUnit.parent_id.is_(None))
     return list(db.session.scalars(query.order_by(AdminUnit.code)))
+
+
+def scope_of(role: str, province_id: int | None) -> int | None:
+    """The province a user's requests see (None: every province). Their own; every province for the
+    Ministry. A staff user with none (a database not yet moved over by `init-db`) sees every province
+    while the deployment holds at most one, and nothing once it holds several: a user forgotten in
+    the move never sees them all."""
+    if province_id is not None or role == "ministry":
+        return province_id
+    return None if len(all_provinces()) <= 1 else NOWHERE
 
 
 def by_code(code: str) -> AdminUnit | None:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -57,6 +57,18 @@ def add_store(
     )
     db.session.add(store)
     return store
+
+
+def load_official_hung_yen() -> None:
+    """Load the official units of Hưng Yên (33) beside the seeded stand-in province "HY", and make the
+    seeded staff (made with no province) staff of 33: with two provinces, a user with none sees nothing
+    (provinces.places.scope_of), and these tests are about the official units, not the stand-in's."""
+    from survey.domain import official_units  # the vietnam-provinces data: loaded by the tests that need it
+
+    official_units.load_official("33")
+    official = db.session.scalar(select(AdminUnit.id).where(AdminUnit.code == "33"))
+    db.session.execute(update(User).where(User.province_id.is_(None)).values(province_id=official))
+    db.session.commit()
 
 
 @functools.cache

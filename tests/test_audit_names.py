@@ -56,7 +56,8 @@ def user(name: str) -> User:
 def record_one_of_each_action() -> None:
     """One entry per action, its target and values as the domain functions write them."""
     admin, store = user("admin"), db.session.scalar(select(Store).where(Store.code == "S-001"))
-    add_unit("33", "Tỉnh Hưng Yên", "province")
+    # The seeded province, under its official code: the log names the official units' import by it.
+    db.session.scalar(select(AdminUnit).where(AdminUnit.code == "HY")).code = "33"
     earlier = visit("S-001", "2025-03-01T10:00:00+07:00", CHECKOUT_ALL_ECO)
     correction = visit("S-001", "2025-03-02T10:00:00+07:00", CHECKOUT_ALL_ECO)
     rule = ComplianceRule(version=2, target_pct=80, zones="checkout;store_packed", min_eco_share_pct=Decimal("20.5"))

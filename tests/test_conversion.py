@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from models import AdminUnit, AuditEntry, Store, db
 from survey.domain import names as names_module
-from survey.domain import official_units
-from tests.conftest import add_store, csrf_from
+from tests.conftest import add_store, csrf_from, load_official_hung_yen
 
 
 def unit(code: str) -> AdminUnit:
@@ -21,7 +20,7 @@ def unit(code: str) -> AdminUnit:
 @pytest.fixture
 def before_the_reform(app):
     with app.app_context():
-        official_units.load_official("33")
+        load_official_hung_yen()
         add_store("K-1", unit("L-11953"))  # Phường Hiến Nam → Phường Phố Hiến, whole
         add_store("K-2", unit("L-12322"))  # Xã Ngọc Thanh, split between Sơn Nam and Hiệp Cường
         add_store("K-3", unit("L-327"))  # Huyện Yên Mỹ: a district, many communes

@@ -16,9 +16,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from models import AdminUnit, Store, db
-from survey.domain import importing, official_units
+from survey.domain import importing
 from survey.domain.importing import headers, import_file
-from tests.conftest import add_unit, csrf_from
+from tests.conftest import add_unit, csrf_from, load_official_hung_yen
 
 COLUMNS = "code name type class unit_code legacy_unit_code address chain opened_on closed_on lat lon".split()
 # The same columns as the Excel template heads them for people (Vietnamese pages).
@@ -519,7 +519,7 @@ def test_csv_template_has_an_example_row_and_imports_cleanly(app, admin):
     assert header.split(",") == COLUMNS
     assert example.startswith("VD-001,") and ",Siêu thị,II,11953,L-11953," in example and ",15/03/2020," in example
     with app.app_context():
-        official_units.load_official("33")
+        load_official_hung_yen()
     response = upload(admin, response.get_data(), "stores-template.csv")
     assert response.status_code == 302, ERROR_ROWS.findall(response.get_data(as_text=True))
     with app.app_context():
@@ -547,7 +547,7 @@ def test_xlsx_template_has_an_example_row_and_imports_cleanly(app, admin):
     assert opened.number_format == "dd/mm/yyyy"
     assert book.active.freeze_panes == "A2" and all(cell.font.b for cell in book.active[1])
     with app.app_context():
-        official_units.load_official("33")
+        load_official_hung_yen()
     response = upload(admin, response.get_data(), "stores-template.xlsx")
     assert response.status_code == 302, ERROR_ROWS.findall(response.get_data(as_text=True))
     with app.app_context():

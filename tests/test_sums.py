@@ -68,3 +68,10 @@ def test_a_province_with_no_store_gives_zero_sums_and_sees_no_other_stores(app, 
     with tenancy.scoped_to(-1):  # a province that holds nothing
         assert sums.sums_by(2025)[None] == indicators.Sums()
         assert sums.sums_by(2025, Store.type) == {}
+
+
+@pytest.mark.parametrize("scope", ["all", *policy.SOURCES])
+def test_a_years_indicators_from_sums_are_those_from_rows(app, demo_world, scope):
+    for year in YEARS:
+        rows = figures.status_rows(year, scope=scope)
+        assert figures.indicators_of_sums(year, scope) == figures.indicators_of_rows(rows, year), year

@@ -10,6 +10,8 @@ functions of the same name; tests check that both agree.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -98,8 +100,38 @@ def year_indicators(
     year: int, unit: AdminUnit | None = None, source: str | None = None, level: str | None = None
 ) -> dict:
     """Every indicator of docs/policy.md for a year, for the whole province or one unit, optionally by level."""
+    if unit is None and level is None:
+        return indicators_of_sums(year, source or "all")
     unit_ids = unit_and_descendant_ids(unit) if unit is not None else None
     return indicators_of_rows(status_rows(year, unit_ids, source or "all"), year, level)
+
+
+def indicators_of_sums(year: int, scope: str = "all") -> dict:
+    """What indicators_of_rows answers over every store of the session, from the database's sums by
+    unit and by type (survey/domain/sums.py) instead of a row per store: the headline is the types'
+    sums added. The breakdown by level needs each store's units, so it is the rows' alone."""
+    rule = rulebook.rule_for_year(year)
+    target = policy.target_pct_for_year(year, rule)
+    by_type = sums.sums_by(year, Store.type, scope)
+    units = {
+        unit_id: (code, name)
+        for unit_id, code, name in db.session.execute(select(AdminUnit.id, AdminUnit.code, AdminUnit.name))
+    }
+    by_unit = sorted((units[unit_id], part) for unit_id, part in sums.sums_by(year, Store.unit_id, scope).items())
+    return {
+        "year": year,
+        "rule": indicators.rule_as_dict(rule),
+        **indicators.summary_of(functools.reduce(operator.add, by_type.values(), indicators.Sums()), target),
+        "by_unit": [
+            {"unit_code": code, **indicators.summary_of(part, target), "unit_name": name}
+            for (code, name), part in by_unit
+        ],
+        "by_type": [
+            {"type": kind, **indicators.summary_of(by_type[kind], target)}
+            for kind in policy.IN_SCOPE_TYPES
+            if kind in by_type
+        ],
+    }
 
 
 def indicators_of_rows(rows: list[policy.StoreYear], year: int, level: str | None = None) -> dict:

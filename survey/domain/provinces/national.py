@@ -37,7 +37,7 @@ def national_indicators(year: int, level: str | None = None, breakdowns: bool = 
     with tenancy.scoped_to(None):
         by_province = sums.sums_by(year, Store.province_id)
         if breakdowns:
-            result = figures.indicators_of_rows(figures.status_rows(year), year, level)
+            result = figures.year_indicators(year, level=level)
         else:
             rule = rulebook.rule_for_year(year, None)
             target = policy.target_pct_for_year(year, rule)

@@ -28,6 +28,7 @@ PASSWORDS = {
     "inspector2": "inspector-pass-2",
     "reviewer": "reviewer-pass-1",
     "admin": "admin-pass-1",
+    "ministry": "ministry-pass-1",  # not seeded: a test that needs the Ministry adds it
 }
 ROLES = {"inspector": "inspector", "inspector2": "inspector", "reviewer": "reviewer", "admin": "admin"}
 # Set TEST_DATABASE_URL (e.g. postgresql+psycopg://…) to run the suite on another database.

@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from models import StoreProposal, Survey, SurveyRound, User, db
 from tests.browser.conftest import log_in
-from tests.conftest import staff_token
+from tests.conftest import password_hash, staff_token
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Who sees which page: the admin sees every staff page, the inspector their own two, a stranger the rest.
-VISITORS = ("admin", "inspector", None)
+VISITORS = ("admin", "inspector", "ministry", None)
 # Every rule axe runs by default, and one it calls experimental that Lighthouse runs: a link or
 # button whose visible words are not in its accessible name (a voice user says what they see).
 OPTIONS = json.dumps({"resultTypes": ["violations"], "rules": {"label-content-name-mismatch": {"enabled": True}}})
@@ -48,6 +48,8 @@ def sample_values(app) -> dict[str, object]:
             store_types="supermarket;commercial_centre", created_by_id=admin_id,
         )  # fmt: skip
         db.session.add(a_round)
+        # The Ministry's user, for its own pages (the national comparison and report).
+        db.session.add(User(username="ministry", role="ministry", active=True, password_hash=password_hash("ministry")))
         db.session.commit()
         round_id = a_round.id
     return {

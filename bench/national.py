@@ -29,7 +29,7 @@ from databases import database, kinds  # noqa: E402
 
 from app import create_app  # noqa: E402
 from models import AdminUnit, Store, Survey, db  # noqa: E402
-from survey.domain import figures, policy, store_years  # noqa: E402
+from survey.domain import figures, planner_statistics, policy, store_years  # noqa: E402
 from survey.domain.provinces import national, tenancy  # noqa: E402
 from survey.domain.vocabularies import load_vocabularies  # noqa: E402
 
@@ -80,6 +80,7 @@ def fill(rng: random.Random, stores: dict[int, list[int]], surveys: int) -> None
     )
     store_years.rebuild()
     db.session.commit()
+    planner_statistics.gather()  # as a running database has them (init-db, PostgreSQL's autovacuum)
     assert len(province_of) == len(all_ids)
 
 

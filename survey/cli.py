@@ -12,7 +12,17 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from models import ROLES, AdminUnit, Store, db
-from survey.domain import accounts, backup, conversion, demo, importing, official_units, photos, store_years
+from survey.domain import (
+    accounts,
+    backup,
+    conversion,
+    demo,
+    importing,
+    official_units,
+    photos,
+    planner_statistics,
+    store_years,
+)
 from survey.domain.provinces import moving, places, tenancy
 from survey.domain.vocabularies import load_vocabularies
 
@@ -35,6 +45,7 @@ def init_db_command() -> None:
         total, _changed = store_years.rebuild()
         click.echo(f"Đã lập bảng tình trạng cửa hàng theo năm / Store-year table built: {total} rows")
         db.session.commit()
+    planner_statistics.gather()
     click.echo("Cơ sở dữ liệu đã sẵn sàng. / Database is ready.")
 
 

@@ -10,8 +10,6 @@ functions of the same name; tests check that both agree.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import operator
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -121,7 +119,7 @@ def indicators_of_sums(year: int, scope: str = "all") -> dict:
     return {
         "year": year,
         "rule": indicators.rule_as_dict(rule),
-        **indicators.summary_of(functools.reduce(operator.add, by_type.values(), indicators.Sums()), target),
+        **indicators.summary_of(indicators.added(by_type.values()), target),
         "by_unit": [
             {"unit_code": code, **indicators.summary_of(part, target), "unit_name": name}
             for (code, name), part in by_unit

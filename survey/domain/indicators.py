@@ -131,6 +131,14 @@ class Sums:
         )
 
 
+def added(parts: Iterable[Sums]) -> Sums:
+    """The sums of several groups together (of none: zero)."""
+    total = Sums()
+    for part in parts:
+        total = total + part
+    return total
+
+
 def sums_of(rows: Iterable[policy.StoreYear]) -> Sums:
     """The sums of judged stores' rows."""
     judged = list(rows)

@@ -8,9 +8,6 @@ by its own rule.
 
 from __future__ import annotations
 
-import functools
-import operator
-
 from models import AdminUnit, Store
 from survey.domain import figures, indicators, policy, rulebook, sums
 from survey.domain.provinces import places, tenancy
@@ -41,7 +38,7 @@ def national_indicators(year: int, level: str | None = None, breakdowns: bool = 
         else:
             rule = rulebook.rule_for_year(year, None)
             target = policy.target_pct_for_year(year, rule)
-            nation = functools.reduce(operator.add, by_province.values(), indicators.Sums())
+            nation = indicators.added(by_province.values())
             result = {"year": year, "rule": indicators.rule_as_dict(rule), **indicators.summary_of(nation, target)}
         provinces = places.all_provinces()
         rules = rulebook.rules_of_provinces(year, [province.id for province in provinces])

@@ -98,3 +98,12 @@ def test_a_staff_user_left_without_a_province_sees_nothing_once_there_are_severa
 def test_with_one_province_a_user_without_one_sees_it_as_before(app, client, auth):
     auth.login("admin")
     assert "S-001" in client.get("/stores").get_data(as_text=True)
+
+
+def test_a_province_without_report_settings_reports_under_its_own_name(app, world):
+    page = log_in(app, "bd-reviewer").client.get("/report?year=2025").get_data(as_text=True)
+    assert "UBND TỈNH BÌNH ĐỊNH THỬ" in page and "Ủy ban nhân dân tỉnh Bình Định Thử" in page
+    assert "Bình Định Thử, ngày" in page
+    assert "HƯNG YÊN" not in page and "Hưng Yên," not in page
+    hy = log_in(app, "hy-reviewer").client.get("/report?year=2025").get_data(as_text=True)
+    assert "UBND TỈNH HƯNG YÊN" in hy and "Bình Định" not in hy

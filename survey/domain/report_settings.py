@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import ReportSettings, User, db
+from models import AdminUnit, ReportSettings, User, db
 from survey.domain import audit
 from survey.domain.provinces import tenancy
 
@@ -28,6 +28,7 @@ FIELDS = {
     "recipients": 2000,
 }
 # The usual Department report to the provincial People's Committee; the signer's name is left for the admin.
+# Those of Hưng Yên, for a deployment with no province yet; a province's own are made from its name.
 DEFAULTS = {
     "parent_body": "UBND TỈNH HƯNG YÊN",
     "issuing_body": "SỞ CÔNG THƯƠNG",
@@ -86,10 +87,28 @@ def stored() -> ReportSettings | None:
 
 
 def current() -> Settings:
-    """The settings in force: the saved ones, else the defaults."""
+    """The settings in force: the saved ones, else the defaults of the session's province."""
     row = stored()
-    values = {name: getattr(row, name) for name in FIELDS} if row is not None else DEFAULTS
+    values = {name: getattr(row, name) for name in FIELDS} if row is not None else province_defaults()
     return Settings(**values)
+
+
+def province_defaults() -> dict[str, str]:
+    """The defaults of the session's province, from its name: "Tỉnh Bình Định" reports as
+    "UBND TỈNH BÌNH ĐỊNH", from "Bình Định", to "Ủy ban nhân dân tỉnh Bình Định"."""
+    province_id = tenancy.current_province()
+    province = db.session.get(AdminUnit, province_id) if province_id is not None else None
+    if province is None:
+        return DEFAULTS
+    name = " ".join(province.name.split())
+    kind, place = next(
+        ((prefix, name[len(prefix) :]) for prefix in PROVINCE_KINDS if name.startswith(prefix)), ("", name)
+    )
+    addressee = f"Ủy ban nhân dân {kind.lower()}{place}"
+    return {**DEFAULTS, "parent_body": f"UBND {name.upper()}", "place": place, "addressee": addressee}
+
+
+PROVINCE_KINDS = ("Tỉnh ", "Thành phố ")  # how the official names of provinces begin
 
 
 def national() -> Settings:
@@ -112,7 +131,7 @@ def save(values: dict[str, str], actor: User) -> list[str]:
     row = stored()
     before = current()
     if row is None:
-        row = ReportSettings(**DEFAULTS, province_id=tenancy.current_province())
+        row = ReportSettings(**province_defaults(), province_id=tenancy.current_province())
         db.session.add(row)
     changed = []
     for name in FIELDS:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import User, db
-from tests.conftest import PASSWORDS, AuthActions, csrf_from, post_form
+from tests.conftest import PASSWORDS, ROLES, AuthActions, csrf_from, post_form
 
 NEW_PASSWORD = "a-good-password"
 
@@ -113,7 +113,7 @@ def test_admin_sees_the_list(app, client, auth):
         db.session.get(User, user_id(app, "inspector2")).active = False
         db.session.commit()
     page = client.get("/users").get_data(as_text=True)
-    for username in PASSWORDS:
+    for username in ROLES:  # the seeded users
         assert username in page
         assert f'href="/users/{user_id(app, username)}/edit"' in page
     assert 'href="/users/new"' in page

@@ -22,6 +22,12 @@ export default [
     rules,
   },
   {
+    // The app page's first script, classic and written into the page (survey/web/offline_app.py).
+    files: ['static/js/boot.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+    rules,
+  },
+  {
     // A classic worker script; the server replaces __VERSION__ and __VENDOR__ (inside strings) and
     // __SHELL_URLS__ (the shell's URLs, inside the array literal) when serving it.
     files: ['static/sw.js'],

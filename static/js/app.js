@@ -1,15 +1,13 @@
 // The inspector's app: store picker, survey form and outbox on one page that works
 // with no network. Sending is tried on load, after each save, when the network or
 // the page comes back, on a button, and by Background Sync where the browser has it.
-import { byOwner, get, getMeta, put } from './idb.js';
-import * as form from './form.js';
-import * as mine from './mine.js';
-import { mineView } from './mine-view.js';
-import * as outbox from './outbox.js';
-import * as place from './location.js';
+// The start draws the store picker from what boot.js read; every other part (the form,
+// sending, the sent surveys) is imported when first needed or just after the first paint.
+import { byOwner, get, put } from './idb.js';
+import { beingCorrected, refreshMyList, returnedCount, returnedSurvey } from './mine.js';
 import './select-count.js';
 import { findStore } from './registry.js';
-import { localToday, softWarnings } from './rules.js';
+import { localToday, softWarnings, timeText, unsentCounts } from './rules.js';
 import { storeView } from './store-view.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -21,7 +19,21 @@ const t = (key, n) => {
   return n === undefined ? text : text.replace('{n}', n.toLocaleString(document.documentElement.lang));
 };
 const state = { vocab: null, draft: null, saving: false, registration: null };
-const saver = form.draftSaver(() => state.draft);
+// A module asked for once, whoever asks first.
+const once = (load) => {
+  let loading = null;
+  return () => (loading ??= load());
+};
+const sending = once(() => import('./outbox.js'));
+const place = once(() => import('./location.js'));
+// The form's module and its draft saver, with the first form opened.
+let form = null;
+let saver = null;
+const formPart = once(async () => {
+  form = await import('./form.js');
+  saver = form.draftSaver(() => state.draft);
+  return form;
+});
 // The messages of the parts loaded on demand (more-messages.js), joined to the page's before any
 // of those parts draws; without them (never fetched yet) the parts still work, showing keys.
 let more = null;
@@ -53,10 +65,11 @@ function status(text, kind = 'info') {
   box.hidden = !text;
 }
 
-const when = (iso) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: state.vocab?.time_zone }) : '–');
+const when = (iso) => timeText(iso, state.vocab?.time_zone);
 
+// The first one is the request boot.js made as the page started.
 async function loadVocab() {
-  const response = await fetch('/app/vocabularies.json', { credentials: 'same-origin' });
+  const response = await window.baobiBoot.vocabularies();
   if (!response.ok) throw new Error(`vocab ${response.status}`);
   state.vocab = await response.json();
   await put('meta', { key: 'vocab', value: state.vocab });
@@ -77,7 +90,17 @@ async function inStorePart() {
 // ---- the store picker and the surveys sent (store-view.js, mine-view.js) ----------
 
 const stores = storeView({ t, when, status, vocab: () => state.vocab });
-const sentList = mineView({ owner, t, when });
+function showReturned(count) {
+  $('#returned-banner').hidden = count === 0;
+  $('#returned-count').textContent = String(count);
+  document.body.classList.toggle('has-returned', count > 0);
+}
+// The list itself, loaded just after the first paint; the start draws the banner.
+let sentList = null;
+const sentPart = once(async () => {
+  sentList = (await import('./mine-view.js')).mineView({ owner, t, when, showReturned });
+  return sentList;
+});
 // Loaded when first opened (the shell's budget); its data comes with each sync (mine.js).
 let myList = null;
 const listView = async () => {
@@ -89,8 +112,9 @@ const listView = async () => {
 };
 // ---- drafts and the form ------------------------------------------------------
 
-async function renderDrafts() {
-  const drafts = (await byOwner('drafts', owner)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+// `kept` is the start's own read (boot.js).
+async function renderDrafts(kept = null) {
+  const drafts = (kept ?? await byOwner('drafts', owner)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   const list = $('#draft-list');
   list.replaceChildren(...drafts.map((draft) => {
     const item = document.createElement('li');
@@ -106,19 +130,20 @@ async function renderDrafts() {
 }
 
 async function openDraft(draft) {
+  await formPart();
   state.draft = draft;
   form.renderForm($('#survey-form'), draft, state.vocab, t);
   form.showErrors($('#survey-form'), {}, t);
   await saver.now();
   await (await photoPart()).render();
-  place.startFix((key, metres) => { $('#location-status').textContent = t(key, metres); });
+  (await place()).startFix((key, metres) => { $('#location-status').textContent = t(key, metres); });
   show('form');
   // The form works without them (typed counts) when they cannot load. A tally left open comes back.
   await inStorePart().catch((error) => status(`${error.message || error}`, 'error'));
 }
 
 async function startSurvey(code) {
-  const store = await findStore(code);
+  const [store] = await Promise.all([findStore(code), formPart()]);
   if (store) await openDraft(form.newDraft(owner, store, state.vocab));
 }
 
@@ -142,7 +167,7 @@ async function onSave(event) {
     if (Object.keys(errors).length) return;
     const warnings = softWarnings(payload, state.vocab).map(t);
     if (warnings.length && !window.confirm([...warnings, t('confirm_unlikely')].join('\n'))) return;
-    const fix = await place.fixForSave();
+    const [fix, outbox] = await Promise.all([place().then((module) => module.fixForSave()), sending()]);
     if (fix) payload.location = fix;
     saver.cancel();
     state.draft = null; // from here on no draft write may resurrect it
@@ -177,6 +202,7 @@ async function onDiscardDraft() {
 
 async function sendAgain(button) {
   button.disabled = true; // a double tap queues it once
+  const outbox = await sending();
   await outbox.resend(button.dataset.resend);
   outbox.resetBackoff();
   await renderAll();
@@ -185,7 +211,7 @@ async function sendAgain(button) {
 }
 
 async function startCorrection(id) {
-  const survey = await mine.returnedSurvey(owner, id);
+  const [survey] = await Promise.all([returnedSurvey(owner, id), formPart()]);
   if (!survey) return;
   const store = (await findStore(survey.store_code)) || { code: survey.store_code, name: survey.store_code };
   await openDraft(form.draftFromSurvey(owner, survey, store, state.vocab));
@@ -193,11 +219,12 @@ async function startCorrection(id) {
 
 // ---- outbox --------------------------------------------------------------------
 
-// The header's counts are always drawn; the outbox's page (outbox-view.js) loads when first opened.
+// The header's counts are always drawn (at the start from boot.js's read); the outbox's page
+// (outbox-view.js) loads when first opened.
 let unsent = 0;
 let outboxPage = null;
-async function renderOutbox() {
-  const counts = await outbox.unsentCounts(owner);
+async function renderOutbox(kept = null) {
+  const counts = kept ?? await (await sending()).unsentCounts(owner);
   unsent = counts.surveys;
   $('#outbox-count').textContent = String(counts.surveys);
   $('#outbox-photo-count').textContent = String(counts.photos);
@@ -220,15 +247,15 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('baobi-app')
 const announce = () => channel?.postMessage({ type: 'changed', owner });
 
 async function renderAll() {
-  await Promise.all([renderDrafts(), renderOutbox(), sentList.render(), myList?.render()]);
+  await Promise.all([renderDrafts(), renderOutbox(), sentPart().then((sent) => sent.render()), myList?.render()]);
 }
 
 function requestFlush() {
-  flushing ??= outbox.flush(owner, onFlushEvent).finally(async () => {
+  flushing ??= sending().then((outbox) => outbox.flush(owner, onFlushEvent)).finally(async () => {
     flushing = null;
     await renderOutbox();
     announce();
-    await Promise.all([sentList.refresh(), mine.refreshMyList(owner).then(() => myList?.render(), () => {})]);
+    await Promise.all([(await sentPart()).refresh(), refreshMyList(owner).then(() => myList?.render(), () => {})]);
   });
   return flushing;
 }
@@ -308,35 +335,22 @@ function followLanguage() {
   return false;
 }
 
-async function start() {
-  if (followLanguage()) return;
-  navigator.storage?.persist?.();
-  // The copy on the phone opens the app at once; a fresh one (a new rule version) replaces it when
-  // the network answers. Only a phone with no copy yet waits for the network.
-  const [vocab, currentId] = await Promise.all([getMeta('vocab'), getMeta('currentDraft')]);
-  state.vocab = vocab;
-  // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
-  if (state.vocab && !state.vocab.typed_fields) state.vocab.typed_fields = form.typedFieldsOfPage(document);
-  const freshVocab = loadVocab().catch(() => {});
-  if (!state.vocab) await freshVocab;
-  if (!state.vocab) {
-    status(t('need_network_once'), 'error');
-    return;
-  }
+// Every control of the page, wired once the vocabularies are there.
+function listen() {
   $('#survey-form').addEventListener('input', onFormInput);
   $('#survey-form').addEventListener('click', (event) => {
     const button = event.target.closest('button.step');
-    if (button) form.step(button.parentElement.querySelector('input'), Number(button.dataset.step));
+    if (button) form?.step(button.parentElement.querySelector('input'), Number(button.dataset.step));
   });
   $('#survey-form').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && form.focusNextCount($('#survey-form'), event.target)) event.preventDefault();
+    if (event.key === 'Enter' && form?.focusNextCount($('#survey-form'), event.target)) event.preventDefault();
   });
   $('#survey-form').addEventListener('submit', onSave);
   $('#photo-input').addEventListener('change', async (event) => (await photoPart()).onFile(event));
   $('#photo-list').addEventListener('input', (event) => photoBox?.onCaption(event));
   $('#photo-list').addEventListener('click', (event) => photoBox?.onClick(event));
   $('#discard-draft').addEventListener('click', onDiscardDraft);
-  $('#store-search').addEventListener('input', stores.render);
+  $('#store-search').addEventListener('input', () => stores.render());
   $('#store-list').addEventListener('click', (event) => {
     const button = event.target.closest('button.store');
     if (button) startSurvey(button.dataset.code);
@@ -360,8 +374,8 @@ async function start() {
   });
   $('#todo-list').addEventListener('change', (event) => myList?.onPick(event));
   $('#plan-day').addEventListener('click', () => myList?.plan());
-  $('#flush-button').addEventListener('click', () => { outbox.resetBackoff(); requestFlush(); });
-  $('#refresh-stores').addEventListener('click', stores.refresh);
+  $('#flush-button').addEventListener('click', async () => { (await sending()).resetBackoff(); requestFlush(); });
+  $('#refresh-stores').addEventListener('click', () => stores.refresh());
   // A store not in the list: proposed, then surveyed at once (loaded on the first tap).
   $('#propose-store').addEventListener('click', async () =>
     (await import('./proposal-view.js')).openProposal({ owner, t, vocab: state.vocab, show, survey: openDraft }));
@@ -372,7 +386,7 @@ async function start() {
   for (const tab of document.querySelectorAll('[data-tab]')) {
     tab.addEventListener('click', async () => {
       // Leaving a half-filled form: its draft is written now and listed at once.
-      if (state.draft) await saver.now();
+      if (state.draft) await saver?.now();
       if (tab.dataset.tab === 'outbox') await outboxPart();
       await renderAll();
       show(tab.dataset.tab);
@@ -384,24 +398,59 @@ async function start() {
   });
   window.addEventListener('online', requestFlush);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') saver.now();
+    if (document.visibilityState === 'hidden') saver?.now();
     else requestFlush();
   });
-  window.addEventListener('pagehide', () => saver.now());
+  window.addEventListener('pagehide', () => saver?.now());
+}
 
-  // Not awaited: IndexedDB runs it before the sent list's read of the same store, which it queues after.
-  outbox.pruneSent().catch(() => {});
-  const current = currentId ? await get('drafts', currentId) : null;
-  if (current && current.owner === owner) await openDraft(current);
+// The typed fields as the page draws them (offline_app.html), for a vocabularies copy saved by an
+// older app, which lacks them.
+const typedFieldsOfPage = () => [...document.querySelectorAll('[data-field]')]
+  .map((input) => ({ name: input.dataset.field, kind: input.dataset.kind, input: input.id }));
+
+// Work that waits for the first paint, in a moment when the page is idle.
+const afterFirstPaint = (work) => (window.requestIdleCallback ? requestIdleCallback(work, { timeout: 500 }) : setTimeout(work, 50));
+
+async function start() {
+  if (followLanguage()) return;
+  navigator.storage?.persist?.();
+  // The copy on the phone opens the app at once; a fresh one (a new rule version) replaces it when
+  // the network answers. Only a phone with no copy yet waits for the network.
+  let kept;
+  try {
+    kept = await window.baobiBoot.first;
+  } catch (error) {
+    status(`${t('save_failed')} ${error.message || error}`, 'error');
+    return;
+  }
+  state.vocab = kept.vocab;
+  const freshVocab = loadVocab().catch(() => {});
+  if (!state.vocab) await freshVocab;
+  if (!state.vocab) {
+    status(t('need_network_once'), 'error');
+    return;
+  }
+  // A copy saved by an older app lacks the typed fields; the page draws their inputs from the same list.
+  if (!state.vocab.typed_fields) state.vocab.typed_fields = typedFieldsOfPage();
+  listen();
+
+  const current = kept.drafts.find((draft) => draft.id === kept.currentDraftId);
+  if (current) await openDraft(current);
   else show('stores');
-  // What is on show first: the stores (or the draft), the drafts, the outbox's count. The sent
-  // surveys' tab is hidden: drawn just after, its returned-survey banner with it.
-  await Promise.all([stores.render(), renderDrafts(), renderOutbox()]);
-  registerServiceWorker().then(askBackgroundSync).catch(() => {});
-  stores.refresh();
-  requestFlush();
+  // What is on show first: the stores (or the draft), the drafts, the outbox's count, the returned
+  // surveys' banner, all from the one read boot.js made. The other tabs are drawn just after.
+  await Promise.all([stores.render(kept), renderDrafts(kept.drafts), renderOutbox(unsentCounts(kept.queued, kept.photos))]);
+  showReturned(returnedCount(kept.sentSurveys, beingCorrected(kept.queued)));
   document.body.dataset.ready = 'true';
-  sentList.render();
+  performance.mark('app-ready'); // bench/page_weight.py reads the page's own clock
+  afterFirstPaint(() => {
+    registerServiceWorker().then(askBackgroundSync).catch(() => {});
+    stores.refresh(window.baobiBoot.stores);
+    requestFlush();
+    sending().then((outbox) => outbox.pruneSent()).catch(() => {});
+    sentPart().then((sent) => sent.render());
+  });
 }
 
 start();

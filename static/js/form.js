@@ -125,10 +125,6 @@ export function renderForm(form, draft, vocab, t) {
   updateLive(form, draft, vocab, t);
 }
 
-export function typedFieldsOfPage(root) {
-  return [...root.querySelectorAll('[data-field]')].map((input) => ({ name: input.dataset.field, kind: input.dataset.kind, input: input.id }));
-}
-
 export function readForm(form, draft) {
   const counts = {};
   const labels = {};

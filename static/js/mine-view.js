@@ -5,7 +5,8 @@ import * as outbox from './outbox.js';
 
 const $ = (selector) => document.querySelector(selector);
 
-export function mineView({ owner, t, when }) {
+// `showReturned(count)` draws the stores page's banner, which the start draws before this part loads.
+export function mineView({ owner, t, when, showReturned }) {
   function surveyItem(survey, correcting) {
     const item = document.createElement('li');
     item.className = `outbox-item review-${survey.review_state}`;
@@ -50,16 +51,13 @@ export function mineView({ owner, t, when }) {
   async function render() {
     const { fetchedAt, surveys } = await mine.loadMine(owner);
     const queued = await outbox.listOutbox(owner);
-    const correcting = new Set(queued.map((record) => record.payload.supersedes).filter(Boolean));
+    const correcting = mine.beingCorrected(queued);
     const missing = await mine.missingOnServer(owner);
     document.body.classList.toggle('has-missing', missing.length > 0);
     const items = [...missing.map(missingItem), ...surveys.map((survey) => surveyItem(survey, correcting))];
     $('#mine-list').replaceChildren(...items);
     $('#mine-updated').textContent = fetchedAt ? `${t('list_updated')}: ${when(fetchedAt)}` : t('mine_never');
-    const returned = surveys.filter((survey) => mine.needsCorrection(survey) && !correcting.has(survey.id)).length;
-    $('#returned-banner').hidden = returned === 0;
-    $('#returned-count').textContent = String(returned);
-    document.body.classList.toggle('has-returned', returned > 0);
+    showReturned(mine.returnedCount(surveys, correcting));
   }
 
   async function refresh() {

@@ -8,6 +8,13 @@ const MAX_ASKED = 10; // surveys asked about one by one in a refresh, at most
 
 export const needsCorrection = (survey) => survey.review_state === 'has_issues' && !survey.superseded_by;
 
+// The surveys whose correction waits in the outbox (`queued`).
+export const beingCorrected = (queued) => new Set(queued.map((record) => record.payload.supersedes).filter(Boolean));
+
+// The returned surveys whose correction is not yet on its way: the stores page's banner.
+export const returnedCount = (surveys, correcting) =>
+  surveys.filter((survey) => needsCorrection(survey) && !correcting.has(survey.id)).length;
+
 async function getJson(url) {
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
   if (!response.ok) throw Object.assign(new Error(`${url} ${response.status}`), { status: response.status });

@@ -5,6 +5,7 @@
 // kept): a server that loses its last writes in a crash after answering can be sent it again.
 import { byOwner, done, transaction } from './idb.js';
 import * as photos from './photos.js';
+import { unsentCounts as countUnsent } from './rules.js';
 
 const BATCH = 200; // the server's limit per request
 const MAX_DELAY_MS = 5 * 60 * 1000;
@@ -36,10 +37,9 @@ const captionOf = (payload, id) => payload.photos.find((photo) => photo.id === i
 
 export const listOutbox = (owner) => byOwner('outbox', owner);
 
-// What the header counts: surveys not sent, and photos whose survey has arrived but which have not.
+// What the header counts (rules.unsentCounts).
 export async function unsentCounts(owner) {
-  const waiting = (await photos.ofOwner(owner)).filter((photo) => photo.state === 'upload' || photo.state === 'refused');
-  return { surveys: (await listOutbox(owner)).length, photos: waiting.length };
+  return countUnsent(await listOutbox(owner), await photos.ofOwner(owner));
 }
 
 export async function listSent(owner) {

@@ -8,8 +8,9 @@ export function fold(text) {
     .toLowerCase();
 }
 
-export async function refreshStores() {
-  const response = await fetch('/api/v1/stores', { credentials: 'same-origin', cache: 'no-store' });
+// `ask` is the request: the page's start (boot.js) asks for the list before the modules load.
+export async function refreshStores(ask = () => fetch('/api/v1/stores', { credentials: 'same-origin', cache: 'no-store' })) {
+  const response = await ask();
   if (!response.ok) throw Object.assign(new Error(`stores ${response.status}`), { status: response.status });
   const { stores } = await response.json();
   const refreshedAt = new Date().toISOString();
@@ -31,15 +32,18 @@ export async function refreshProducts() {
   await setMeta('products', { products, refreshedAt: new Date().toISOString() });
 }
 
-// `today` is the province's local date (rules.localToday): a store closed today still shows.
-export async function searchStores(query, today, limit = 50) {
+const collator = new Intl.Collator('vi');
+
+// `today` is the province's local date (rules.localToday): a store closed today still shows. `kept`
+// is the phone's list when the caller has it already (the first screen's one read).
+export async function searchStores(query, today, { limit = 50, kept = null } = {}) {
   const words = fold(query).split(/\s+/).filter(Boolean);
-  const stores = (await getAll('stores')).filter((store) => storeOpenOn(store, today));
+  const stores = (kept ?? await getAll('stores')).filter((store) => storeOpenOn(store, today));
   const matches = stores.filter((store) => {
     const haystack = fold(`${store.name} ${store.code} ${store.unit_name} ${store.unit_code} ${store.address}`);
     return words.every((word) => haystack.includes(word));
   });
-  matches.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  matches.sort((a, b) => collator.compare(a.name, b.name));
   return { matches: matches.slice(0, limit), total: matches.length, known: stores.length };
 }
 

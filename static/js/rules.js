@@ -24,6 +24,27 @@ export function nowLocalInput(offsetMinutes, now = new Date()) {
 // Today's date in the province (YYYY-MM-DD), whatever zone the phone is set to.
 export const localToday = (offsetMinutes, now = new Date()) => nowLocalInput(offsetMinutes, now).slice(0, 10);
 
+// A moment as the province reads it ('14:05:03 3/12/2026'), as toLocaleString('vi-VN') writes it.
+// One formatter per time zone: building one is the costly part, and lists show hundreds of times.
+const timeFormats = new Map();
+export function timeText(iso, timeZone) {
+  if (!iso) return '–';
+  const key = timeZone ?? '';
+  if (!timeFormats.has(key)) {
+    timeFormats.set(key, new Intl.DateTimeFormat('vi-VN', {
+      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    }));
+  }
+  return timeFormats.get(key).format(new Date(iso));
+}
+
+// What the header counts as unsent: the surveys queued, and the photos whose survey has arrived but
+// which have not (waiting to go, or refused and waiting for the inspector).
+export const unsentCounts = (queued, photos) => ({
+  surveys: queued.length,
+  photos: photos.filter((photo) => photo.state === 'upload' || photo.state === 'refused').length,
+});
+
 // The server's policy.store_open_on: open from its opening day to the end of its closing day.
 export const storeOpenOn = (store, day) => (!store.opened_on || store.opened_on <= day) && (!store.closed_on || store.closed_on >= day);
 

@@ -21,17 +21,21 @@ export function storeView({ t, when, status, vocab }) {
     return item;
   }
 
-  async function render() {
-    const { matches, total, known } = await searchStores($('#store-search').value, localToday(vocab().utc_offset_minutes));
+  // `first` is what the start read already (boot.js): the stores and when they were brought up to date.
+  async function render(first = null) {
+    const today = localToday(vocab().utc_offset_minutes);
+    const { matches, total, known } = await searchStores($('#store-search').value, today, { kept: first?.stores });
     $('#store-list').replaceChildren(...matches.map(storeItem));
     $('#store-count').textContent = known ? `${total} / ${known} ${t('stores')}` : t('no_stores_yet');
-    $('#stores-refreshed').textContent = `${t('list_updated')}: ${when(await storesRefreshedAt())}`;
+    const refreshedAt = first ? first.storesRefreshedAt : await storesRefreshedAt();
+    $('#stores-refreshed').textContent = `${t('list_updated')}: ${when(refreshedAt)}`;
   }
 
-  async function refresh() {
+  // `ask` makes the request (registry.refreshStores): the first refresh takes the one boot.js made.
+  async function refresh(ask) {
     refreshProducts().catch(() => {}); // the copy on the phone stays until the next one arrives
     try {
-      await refreshStores();
+      await refreshStores(ask);
     } catch (error) {
       if (error.status === 401) status(t('log_in_again'), 'error');
     }

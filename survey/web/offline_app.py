@@ -7,6 +7,7 @@ change to them makes a new service worker, which the page offers to activate.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 from functools import cache
@@ -24,25 +25,27 @@ from survey.web.auth import APP_CONTENT_SECURITY_POLICY, role_required
 
 bp = Blueprint("offline_app", __name__)
 
+# What the first screen needs (the store picker), preloaded at once.
 SHELL_SCRIPTS = (
     "idb.js",
     "rules.js",
-    "photos.js",
-    "location.js",
-    "outbox.js",
     "registry.js",
     "store-view.js",
     "select-count.js",
-    "form.js",
     "mine.js",
-    "mine-view.js",
     "app.js",
 )
-# Precached, not preloaded (the shell's budget): each is imported when first needed, the outbox's
-# page when it opens, the photo part when a form first opens, the list of assignments when
-# "Việc của tôi" does, the proposal of a store found in the field when it is first asked for (and its
-# sending when the outbox holds one).
+# Precached, not preloaded (the shell's budget and the start's time): each is imported when first
+# needed. Sending (outbox, photos) and the sent surveys' list load just after the first paint; the form
+# with the first form opened; the outbox's page when it opens, the photo part with the first form,
+# the list of assignments when "Việc của tôi" opens, the proposal of a store found in the field when
+# it is first asked for (and its sending when the outbox holds one).
 LAZY_SCRIPTS = (
+    "form.js",
+    "location.js",
+    "outbox.js",
+    "photos.js",
+    "mine-view.js",
     "more-messages.js",
     "outbox-view.js",
     "photo-view.js",
@@ -83,6 +86,17 @@ def shell_styles(root: str) -> str:
     return "\n".join((Path(root) / "static" / "css" / name).read_text(encoding="utf-8") for name in SHELL_STYLES)
 
 
+# The page's first script (static/js/boot.js), written into the page too: it opens the phone's
+# database while the modules load, so it must not wait for a file. The policy allows that one text
+# by its hash, never inline scripts at large.
+@cache
+def boot_script(root: str) -> tuple[str, str]:
+    """Return the boot script's text and the Content-Security-Policy source that allows it."""
+    text = (Path(root) / "static" / "js" / "boot.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return text, f"'sha256-{digest}'"
+
+
 def shell_urls() -> list[str]:
     """The URLs the service worker precaches: the app works offline with only these."""
     scripts = [url_for("static", filename=f"js/{name}") for name in SHELL_SCRIPTS + LAZY_SCRIPTS]
@@ -107,6 +121,7 @@ def shell_urls() -> list[str]:
 @role_required("inspector")
 def shell():
     """Serve the inspector's app shell."""
+    boot, boot_hash = boot_script(current_app.root_path)
     page = render_template(
         "offline_app.html",
         version=current_app.config["ASSET_VERSION"],
@@ -116,8 +131,9 @@ def shell():
         unlikely=UNLIKELY_VALUE_MESSAGES,
         scripts=[name for name in SHELL_SCRIPTS if name != "app.js"],
         styles=shell_styles(current_app.root_path),
+        boot=boot,
     )
-    return page, {"Content-Security-Policy": APP_CONTENT_SECURITY_POLICY}
+    return page, {"Content-Security-Policy": f"{APP_CONTENT_SECURITY_POLICY} {boot_hash}"}
 
 
 @bp.route("/sw.js")

@@ -237,3 +237,30 @@ def test_skus_checked_takes_digits_only(app_page):
     app_page.click("#save-survey")
     assert app_page.get_attribute("#f-skus", "aria-invalid") == "true"
     assert app_page.is_visible("#view-form")
+
+
+def test_a_moment_reads_as_the_browser_writes_it_in_each_zone(app_page):
+    """rules.timeText keeps one formatter per zone; its text is toLocaleString('vi-VN')'s, every time."""
+    moments = ["2025-06-14T02:30:00Z", "2026-12-31T23:59:59Z", "2024-02-29T12:00:00+07:00"]
+    zones = ["Asia/Ho_Chi_Minh", "UTC", "America/New_York", None]
+    texts = app_page.evaluate(
+        """async ([moments, zones]) => {
+            const rules = await import('/static/js/rules.js');
+            return zones.flatMap((zone) => [...moments, ...moments].map((iso) => [
+              rules.timeText(iso, zone ?? undefined),
+              new Date(iso).toLocaleString('vi-VN', { timeZone: zone ?? undefined })]));
+        }""",
+        [moments, zones],
+    )
+    assert len(texts) == 2 * len(moments) * len(zones)
+    assert [mine for mine, _ in texts] == [browsers for _, browsers in texts]
+    assert len({mine for mine, _ in texts}) > len(moments)  # the zones do change the text
+    assert app_page.evaluate("import('/static/js/rules.js').then((rules) => rules.timeText(null, 'UTC'))") == "–"
+
+
+def test_the_header_counts_queued_surveys_and_photos_whose_survey_has_gone(app_page):
+    counts = app_page.evaluate(
+        """async () => (await import('/static/js/rules.js')).unsentCounts([{ id: 'a' }, { id: 'b' }],
+            [{ state: 'upload' }, { state: 'refused' }, { state: 'waiting' }, { state: 'draft' }])"""
+    )
+    assert counts == {"surveys": 2, "photos": 2}

@@ -26,7 +26,10 @@ export function storeView({ t, when, status, vocab }) {
     const today = localToday(vocab().utc_offset_minutes);
     const { matches, total, known } = await searchStores($('#store-search').value, today, { kept: first?.stores });
     $('#store-list').replaceChildren(...matches.map(storeItem));
-    $('#store-count').textContent = known ? `${total} / ${known} ${t('stores')}` : t('no_stores_yet');
+    $('#store-count').textContent = `${total} / ${known} ${t('stores')}`;
+    // Below the list, where appearing or going moves nothing above it.
+    $('#stores-empty').textContent = t('no_stores_yet');
+    $('#stores-empty').hidden = known > 0;
     const refreshedAt = first ? first.storesRefreshedAt : await storesRefreshedAt();
     $('#stores-refreshed').textContent = `${t('list_updated')}: ${when(refreshedAt)}`;
   }

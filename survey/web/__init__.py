@@ -13,6 +13,7 @@ from survey.domain.indicators import IN_BREAKDOWN, INDICATORS
 from survey.web import (
     api,
     auth,
+    compression,
     dashboard,
     errors,
     exports,
@@ -105,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(national.viewed_province)
     app.url_defaults(national.keep_viewed_province)
     offline_app.init_app(app)
+    compression.init_app(app)
     # The indicator registry, for the figures of every page (templates/_figures_row.html).
     app.jinja_env.globals.update(indicators=INDICATORS, indicators_in_breakdown=IN_BREAKDOWN)
     for module in BLUEPRINTS:

@@ -1,6 +1,7 @@
 """The app's start in real Chromium: the first screen comes from one read of the phone's database,
 before the parts loaded later (the form, sending, the sent surveys' list); a first visit asks the
-server for the vocabularies and the stores once each, as the page starts."""
+server for the vocabularies and the stores once each, as the page starts, and the list arriving
+moves nothing on the screen."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def test_the_first_screen_is_drawn_without_the_parts_loaded_later(browser, live_
     # No service worker: every request reaches the routes below, and the later parts can be refused.
     context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
     page = context.new_page()
+    # The server is never told of the work left below, nor asked for a fresher list of sent surveys.
+    context.route(re.compile(r"/api/v1/(surveys|assignments)"), lambda route: route.abort())
     log_in(page, live_server, "inspector")
     ready(page)
     page.evaluate(LEAVE_WORK)
@@ -48,9 +51,16 @@ def test_the_first_screen_is_drawn_without_the_parts_loaded_later(browser, live_
     context.close()
 
 
+# Every layout shift of the page, as the browser measures them for the Web Vitals.
+WATCH_SHIFTS = """window.shifts = [];
+new PerformanceObserver((list) => { for (const entry of list.getEntries()) window.shifts.push(entry.value); })
+  .observe({ type: 'layout-shift', buffered: true });"""
+
+
 def test_a_first_visit_asks_for_the_vocabularies_and_the_stores_once_each(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
     page = context.new_page()
+    page.add_init_script(WATCH_SHIFTS)
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url.removeprefix(live_server)))
     log_in(page, live_server, "inspector")
@@ -64,4 +74,6 @@ def test_a_first_visit_asks_for_the_vocabularies_and_the_stores_once_each(browse
         .map((entry) => [new URL(entry.name).pathname, entry.startTime]))""")
     modules_ran = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventStart")
     assert started["/app/vocabularies.json"] < modules_ran and started["/api/v1/stores"] < modules_ran
+    # The list arriving after the first paint moves nothing already on show.
+    assert page.evaluate("window.shifts") == []
     context.close()

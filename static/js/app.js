@@ -421,7 +421,7 @@ async function start() {
   try {
     kept = await window.baobiBoot.first;
   } catch (error) {
-    status(`${t('save_failed')} ${error.message || error}`, 'error');
+    status(`${t('read_failed')} ${error.message || error}`, 'error');
     return;
   }
   state.vocab = kept.vocab;

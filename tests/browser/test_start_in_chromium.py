@@ -77,3 +77,17 @@ def test_a_first_visit_asks_for_the_vocabularies_and_the_stores_once_each(browse
     # The list arriving after the first paint moves nothing already on show.
     assert page.evaluate("window.shifts") == []
     context.close()
+
+
+def test_a_phone_whose_database_cannot_open_says_so(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
+    page = context.new_page()
+    log_in(page, live_server, "inspector")
+    page.wait_for_selector("body[data-ready=true]")
+    # A browser that refuses storage (some private modes do): the page says what went wrong.
+    page.add_init_script("indexedDB.open = () => { throw new DOMException('refused', 'SecurityError'); };")
+    page.reload()
+    page.wait_for_selector("#status:not([hidden])")
+    assert page.text_content("#status") == "Không đọc được dữ liệu lưu trên điện thoại này: refused"
+    assert page.get_attribute("body", "data-ready") is None
+    context.close()

@@ -91,3 +91,16 @@ def test_a_phone_whose_database_cannot_open_says_so(browser, live_server):
     assert page.text_content("#status") == "Không đọc được dữ liệu lưu trên điện thoại này: refused"
     assert page.get_attribute("body", "data-ready") is None
     context.close()
+
+
+def test_a_phone_with_no_stores_says_how_to_get_them_below_the_empty_list(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
+    context.route("**/api/v1/stores", lambda route: route.fulfill(json={"stores": []}))
+    page = context.new_page()
+    log_in(page, live_server, "inspector")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#stores-empty:not([hidden])")
+    assert page.text_content("#stores-empty") == "Chưa có danh sách cửa hàng: hãy kết nối mạng một lần để tải về."
+    assert page.text_content("#store-count") == "0 / 0 cửa hàng"
+    assert page.locator("#store-list li").count() == 0
+    context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from survey.domain import policy
@@ -10,6 +12,7 @@ from tests.test_self_report_form import page_of, send, surveys, value_of
 
 MANY_BAGS = f"Hơn {policy.PLAUSIBLE_CHECKOUT_UNITS} túi được đếm ở quầy thu ngân"
 LABELS_OVER = "Số SKU có nhãn sinh thái nhiều hơn số SKU đã kiểm tra"
+FEW_CUSTOMERS = f"Quan sát dưới {policy.FEW_CUSTOMERS} khách tại quầy thu ngân"
 ASKED = 'id="unlikely"'
 
 
@@ -91,3 +94,41 @@ def test_self_report_asks_about_more_labelled_skus_than_checked(client, app):
     assert value_of(page, "reporter_name") == "Lê Văn An"
     sent = client.post(f"/r/{token}", data={**form_fields(page), "confirm_unlikely": "y"})
     assert sent.status_code == 302 and surveys(app) == 1
+
+
+def stored_customers(app) -> list[int | None]:
+    from sqlalchemy import select
+
+    from models import Survey, db
+
+    with app.app_context():
+        return list(db.session.scalars(select(Survey.transactions_observed)))
+
+
+def test_the_inspectors_form_records_the_customers_watched_and_asks_about_few(client, auth, app):
+    asked = client.post("/surveys/new", data=inspector_form(client, auth, transactions_observed="4"))
+    page = page_of(asked)
+    assert asked.status_code == 200 and ASKED in page and FEW_CUSTOMERS in page
+    assert value_of(page, "transactions_observed") == "4" and surveys(app) == 0
+    confirmed = client.post("/surveys/new", data={**form_fields(page), "store_code": "S-001", "confirm_unlikely": "y"})
+    assert confirmed.status_code == 302 and stored_customers(app) == [4]
+
+
+@pytest.mark.parametrize("typed", ["0", "501", "3,5", "-2"])
+def test_customers_watched_out_of_range_are_refused_at_the_field(client, auth, app, typed):
+    refused = client.post("/surveys/new", data=inspector_form(client, auth, transactions_observed=typed))
+    page = page_of(refused)
+    assert refused.status_code == 200 and surveys(app) == 0
+    assert "Nhập số nguyên từ 1 đến 500." in page
+    [field] = re.findall(r'<input[^>]*id="transactions_observed"[^>]*>', page)
+    assert 'aria-invalid="true"' in field
+
+
+def test_customers_watched_may_be_left_blank(client, auth, app):
+    saved = client.post("/surveys/new", data=inspector_form(client, auth, transactions_observed=""))
+    assert saved.status_code == 302 and stored_customers(app) == [None]
+
+
+def test_the_store_manager_may_say_how_many_customers_were_watched(client, app):
+    sent = send(client, staff_token(app), transactions_observed="30", reporter_name="Lê Văn An")
+    assert sent.status_code == 302 and stored_customers(app) == [30]

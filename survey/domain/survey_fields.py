@@ -78,6 +78,7 @@ FIELDS = (
         stored_as_is=True,
         exported=True,
         added_later=True,
+        on_plain_form=True,
         label=N_("Customers watched at the checkout"),
         counted=True,
     ),

@@ -29,13 +29,14 @@ from wtforms.widgets import TextInput
 
 from models import Store, db
 from survey.domain import figures, policy, survey_fields, sync, vocabularies
-from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES
+from survey.domain.schemas import FORM_VERSIONS, MAX_COUNT, MAX_NOTES, MAX_TRANSACTIONS
 from survey.labels import UNLIKELY_VALUE_MESSAGES, ZONE_NAMES
 from survey.web.auth import role_required
 from survey.web.validators import TranslatedForm, at_most, number_range
 
 bp = Blueprint("survey_form", __name__)
 COUNT_MESSAGE = _l("Enter a whole number from 0 to %(max)s.", max=MAX_COUNT)
+WATCHED_MESSAGE = _l("Enter a whole number from 1 to %(max)s.", max=MAX_TRANSACTIONS)
 DIGITS = re.compile(r"[0-9]+")
 
 
@@ -72,6 +73,14 @@ class SurveyFormBase(TranslatedForm):
         _l("Visit time"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=_l("Enter the visit time."))]
     )
     skus_checked = count_field(_l("SKUs checked for eco-labels"), default=None)
+    # Optional, as on the phone (its checkout tally fills it in): how many customers the checkout
+    # counts cover, which tells a few bags over many customers from the same bags over three.
+    transactions_observed = CountField(
+        _l("Customers watched at the checkout"),
+        default=None,
+        validators=[Optional(), number_range(1, MAX_TRANSACTIONS, WATCHED_MESSAGE)],
+        invalid_value_message=WATCHED_MESSAGE,
+    )
     notes = TextAreaField(_l("Notes"), validators=[at_most(MAX_NOTES)])
     # Shown only once the form has asked about unlikely values (policy.unlikely_values); the tick
     # confirms the values it was shown with (unlikely_asked), not any that a later change brings.
@@ -122,6 +131,7 @@ def payload_from(form: SurveyFormBase, by_zone, labels) -> dict:
         "eco_labels": eco_labels,
         "skus_checked": form.skus_checked.data,
         "notes": form.notes.data or "",
+        "transactions_observed": form.transactions_observed.data,
     }
 
 

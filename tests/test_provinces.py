@@ -13,6 +13,7 @@ from models import (
     AuditEntry,
     ComplianceRule,
     Photo,
+    Product,
     Store,
     StoreLink,
     StoreProposal,
@@ -191,6 +192,31 @@ def test_an_inspector_cannot_send_a_survey_of_another_provinces_store(app, world
     assert answer["results"][0]["status"] == "invalid"
 
 
+def test_an_id_already_used_in_another_province_is_a_conflict_and_changes_nothing(app, world):
+    """Ids are unique across provinces: B's inspector reusing A's survey, photo or proposal id gets
+    the answer an id clash gets in one province, never a 500 nor "could not be read"."""
+    inspector = log_in(app, "bd-inspector")
+    reused = make_survey(id=world["HY"].survey_id, store_code=B_STORE_CODE)
+    answer = inspector.post("/api/v1/surveys", json={"surveys": [reused]}).get_json()
+    assert answer["results"][0]["status"] == "conflict", answer
+
+    photo_taken = make_survey(store_code=B_STORE_CODE, photos=[{"id": world["HY"].photo_id, "caption": "quầy"}])
+    answer = inspector.post("/api/v1/surveys", json={"surveys": [photo_taken]}).get_json()
+    assert answer["results"][0]["status"] == "invalid" and "photos.0.id" in answer["results"][0]["errors"], answer
+
+    proposal = {"id": world["HY"].proposal_id, "name": "Tạp hóa khác", "type": "supermarket"}
+    response = inspector.post("/api/v1/store-proposals", json=proposal)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "conflict"
+    with app.app_context():
+        stored = db.session.scalar(
+            select(StoreProposal).where(StoreProposal.id == uuid.UUID(world["HY"].proposal_id)).execution_options(
+                **tenancy.ALL_PROVINCES
+            )
+        )
+        assert stored.name == "Tạp hóa mới HY"  # A's proposal as it was
+        assert db.session.scalar(select(Survey.store_id).where(Survey.id == uuid.UUID(world["HY"].survey_id))) is not None
+
+
 # --- rules and the Ministry -------------------------------------------------------------------------
 
 
@@ -251,6 +277,19 @@ def test_the_ministry_sees_a_province_as_its_own_users_do(app, runner, world):
     assert bo.get("/api/v1/indicators?year=2025&province=ZZ").status_code == 404
     # A province's own users know no other province.
     assert log_in(app, "hy-reviewer").get("/api/v1/indicators?year=2025&province=BD").status_code == 404
+
+
+def test_every_logged_in_role_reads_the_certified_products_the_ministry_included(app, runner, world):
+    with app.app_context():
+        db.session.add(
+            Product(gtin="4006381333931", name="Túi giấy Xanh", brand="X", label_code="VN_ECOLABEL", certificate_no="1")
+        )
+        db.session.commit()
+    for user in (ministry(app, runner), log_in(app, "bd-reviewer"), log_in(app, "hy-inspector")):
+        response = user.client.get("/api/v1/products")
+        assert response.status_code == 200
+        assert [product["gtin"] for product in response.get_json()["products"]] == ["4006381333931"]
+    assert app.test_client().get("/api/v1/products").status_code == 401  # logged in, still
 
 
 def test_the_ministry_changes_nothing(app, runner, world):

@@ -24,6 +24,7 @@ from survey.domain import audit, store_years, survey_fields
 from survey.domain.payload_errors import empty_checkout_message, field_errors
 from survey.domain.products import counting, in_surveys
 from survey.domain.proposals import references
+from survey.domain.provinces.tenancy import ALL_PROVINCES
 from survey.domain.schemas import EARLIEST_YEAR, FUTURE_TOLERANCE, SurveyIn, place_errors
 from survey.domain.sync_rows import Accepted, KnownSurvey, build_rows, insert_rows
 
@@ -374,12 +375,18 @@ def write(accepted: list[Accepted], results: list[dict | None], echoes: dict[uui
 def refused_by_database(item: Accepted, error: IntegrityError) -> dict:
     """Why the database refused a survey that passed the checks: a race with another request."""
     survey_id = str(item.survey_id)
-    stored_hash = db.session.scalar(select(Survey.content_hash).where(Survey.id == item.survey_id))
+    # An id is unique across provinces: another province's survey under it is a conflict too.
+    stored_hash = db.session.scalar(
+        select(Survey.content_hash).where(Survey.id == item.survey_id).execution_options(**ALL_PROVINCES)
+    )
     if stored_hash is not None:
         return repeat_result(survey_id, stored_hash, item.content_hash)
     if item.earlier is not None:
         return already_corrected(survey_id)
-    taken = set(db.session.scalars(select(Photo.id).where(Photo.id.in_(item.photo_ids)))) if item.photo_ids else set()
+    taken = set()
+    if item.photo_ids:
+        taken_query = select(Photo.id).where(Photo.id.in_(item.photo_ids)).execution_options(**ALL_PROVINCES)
+        taken = set(db.session.scalars(taken_query))
     if errors := photo_errors(item.photo_ids, taken):
         return {"id": survey_id, "status": "invalid", "errors": errors}
     return unreadable(survey_id, error)

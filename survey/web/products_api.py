@@ -11,6 +11,6 @@ bp = Blueprint("products_api", __name__)
 
 
 @bp.get("/api/v1/products")
-@role_required("inspector", "reviewer", "admin")
+@role_required("inspector", "reviewer", "admin", "ministry")  # every role: the list is national and public in kind
 def list_products():
     return jsonify(products=[catalogue.as_dict(product) for product in catalogue.listed()])

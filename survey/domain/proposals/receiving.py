@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from models import AdminUnit, StoreProposal, User, db, utcnow
 from survey.domain import review, store_years
 from survey.domain.proposals.payloads import ProposalIn, content_hash
+from survey.domain.provinces.tenancy import ALL_PROVINCES
 
 
 class ProposalRefused(ValueError):
@@ -30,12 +31,18 @@ def repeat_status(stored: StoreProposal, sent_hash: str) -> str:
     return "duplicate" if stored.content_hash == sent_hash else "conflict"
 
 
+def stored_under(proposal_id: uuid.UUID, *, fresh: bool = False) -> StoreProposal | None:
+    """The proposal stored under an id, in whichever province: an id is unique across them all, so
+    another province's is a conflict too (the answer names no content of it)."""
+    return db.session.get(StoreProposal, proposal_id, populate_existing=fresh, execution_options=ALL_PROVINCES)
+
+
 def receive(proposal: ProposalIn, inspector: User) -> tuple[str, StoreProposal]:
     """Store a proposal (committed): "created", or, for an id already stored, "duplicate" or "conflict"
     with the stored one. Raises ProposalRefused, storing nothing, for an unknown unit."""
     sent_hash = content_hash(proposal)
     proposal_id = uuid.UUID(proposal.id)
-    if (stored := db.session.get(StoreProposal, proposal_id)) is not None:
+    if (stored := stored_under(proposal_id)) is not None:
         return repeat_status(stored, sent_hash), stored
     unit = None
     if proposal.unit_code is not None:
@@ -65,7 +72,7 @@ def receive(proposal: ProposalIn, inspector: User) -> tuple[str, StoreProposal]:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:  # the same id stored meanwhile by another request: its twin, or a conflict
-        stored = db.session.get(StoreProposal, proposal_id, populate_existing=True)
+        stored = stored_under(proposal_id, fresh=True)
         return repeat_status(stored, sent_hash), stored
     db.session.commit()
     return "created", row

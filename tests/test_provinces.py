@@ -209,12 +209,13 @@ def test_an_id_already_used_in_another_province_is_a_conflict_and_changes_nothin
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "conflict"
     with app.app_context():
         stored = db.session.scalar(
-            select(StoreProposal).where(StoreProposal.id == uuid.UUID(world["HY"].proposal_id)).execution_options(
-                **tenancy.ALL_PROVINCES
-            )
+            select(StoreProposal)
+            .where(StoreProposal.id == uuid.UUID(world["HY"].proposal_id))
+            .execution_options(**tenancy.ALL_PROVINCES)
         )
         assert stored.name == "Tạp hóa mới HY"  # A's proposal as it was
-        assert db.session.scalar(select(Survey.store_id).where(Survey.id == uuid.UUID(world["HY"].survey_id))) is not None
+        a_survey = db.session.get(Survey, uuid.UUID(world["HY"].survey_id))
+        assert a_survey.store.code == "S-001"  # A's survey as it was
 
 
 # --- rules and the Ministry -------------------------------------------------------------------------

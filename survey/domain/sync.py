@@ -373,7 +373,8 @@ def write(accepted: list[Accepted], results: list[dict | None], echoes: dict[uui
 
 
 def refused_by_database(item: Accepted, error: IntegrityError) -> dict:
-    """Why the database refused a survey that passed the checks: a race with another request."""
+    """Why the database refused a survey that passed the checks: a race with another request, or an
+    id (the survey's, a photo's) already stored in another province, which the checks could not see."""
     survey_id = str(item.survey_id)
     # An id is unique across provinces: another province's survey under it is a conflict too.
     stored_hash = db.session.scalar(
